@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from claimlake.x12.findings import Finding, Level, Severity
 from claimlake.x12.walker import LoopInstance
@@ -17,6 +18,7 @@ Report = Callable[[Finding], None]
 ZERO = Decimal("0")
 
 
+@lru_cache(maxsize=1 << 16)
 def npi_is_valid(npi: str) -> bool:
     """10 digits, first 1 or 2, Luhn check digit over '80840' + the first nine digits."""
     if len(npi) != 10 or not npi.isdigit() or npi[0] not in "12":
@@ -53,7 +55,7 @@ class _Base:
         return self._idx.get(table, {}).get(name, -1)
 
     def get(self, table: str, row: list[str], name: str) -> str:
-        i = self.col(table, name)
+        i = self._idx[table].get(name, -1) if table in self._idx else -1
         return row[i] if 0 <= i < len(row) else ""
 
     def flag(self, table: str, row: list[str], flag: str) -> None:
@@ -67,8 +69,9 @@ class _Base:
                              segment_id=seg, segment_ordinal=ordinal,
                              segment_position=ordinal - self._st_ordinal + 1, context=context))
 
-    def on_row(self, table: str, row: list[str]) -> None:  # pragma: no cover - overridden
-        del table, row
+    def hooks(self) -> dict[str, Callable[[list[str]], None]]:
+        """The row callbacks, by table: only these tables are shown to the checker."""
+        return {}
 
     def on_set_end(self, root: LoopInstance) -> None:
         del root
@@ -89,14 +92,19 @@ class Check837(_Base):
         self._line_sum: dict[str, Decimal] = defaultdict(Decimal)
         self._bad_npi: dict[str, list[str]] = defaultdict(list)
 
-    def on_row(self, table: str, row: list[str]) -> None:
-        if table == "claim_line":
-            self._line_sum[self.get(table, row, "claim_ordinal")] += _amount(self.get(table, row, "line_charge_amt"))
-        elif table == "claim_provider" and self.get(table, row, "level") == "line":
-            if self.get(table, row, "id_qualifier") == "XX" and not npi_is_valid(self.get(table, row, "provider_id")):
-                self._bad_npi[self.get(table, row, "claim_ordinal")].append(self.get(table, row, "provider_role"))
-        elif table == "claim":
-            self._claim(row)
+    def hooks(self) -> dict[str, Callable[[list[str]], None]]:
+        return {"claim_line": self._line, "claim_provider": self._provider, "claim": self._claim}
+
+    def _line(self, row: list[str]) -> None:
+        self._line_sum[self.get("claim_line", row, "claim_ordinal")] += _amount(
+            self.get("claim_line", row, "line_charge_amt"))
+
+    def _provider(self, row: list[str]) -> None:
+        if self.get("claim_provider", row, "level") != "line" or self.get("claim_provider", row, "id_qualifier") != "XX":
+            return
+        if not npi_is_valid(self.get("claim_provider", row, "provider_id")):
+            self._bad_npi[self.get("claim_provider", row, "claim_ordinal")].append(
+                self.get("claim_provider", row, "provider_role"))
 
     def _claim(self, row: list[str]) -> None:
         ordinal = row[4]
@@ -128,17 +136,12 @@ class Check835(_Base):
         self._paid = ZERO
         self._plb = ZERO
 
-    def on_row(self, table: str, row: list[str]) -> None:
-        if table == "claim_adjustment":
-            self._adjustment(row)
-        elif table == "service_payment":
-            self._service(row)
-        elif table == "claim_payment":
-            self._claim(row)
-        elif table == "provider_adjustment":
-            self._plb += _amount(self.get(table, row, "adjustment_amt"))
-        elif table == "remittance":
-            self._remittance(row)
+    def hooks(self) -> dict[str, Callable[[list[str]], None]]:
+        return {"claim_adjustment": self._adjustment, "service_payment": self._service, "claim_payment": self._claim,
+                "provider_adjustment": self._provider_adjustment, "remittance": self._remittance}
+
+    def _provider_adjustment(self, row: list[str]) -> None:
+        self._plb += _amount(self.get("provider_adjustment", row, "adjustment_amt"))
 
     def _adjustment(self, row: list[str]) -> None:
         amount = _amount(self.get("claim_adjustment", row, "adjustment_amt"))
@@ -200,11 +203,12 @@ class Check834(_Base):
         super().__init__(headers, report, st_ordinal)
         self._counts = {"ET": 0, "DT": 0, "TO": 0}
 
-    def on_row(self, table: str, row: list[str]) -> None:
-        if table != "member":
-            return
+    def hooks(self) -> dict[str, Callable[[list[str]], None]]:
+        return {"member": self._member}
+
+    def _member(self, row: list[str]) -> None:
         self._counts["TO"] += 1
-        self._counts["ET" if self.get(table, row, "is_subscriber") == "true" else "DT"] += 1
+        self._counts["ET" if self.get("member", row, "is_subscriber") == "true" else "DT"] += 1
 
     def on_set_end(self, root: LoopInstance) -> None:
         for qualifier, actual in self._counts.items():

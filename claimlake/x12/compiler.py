@@ -24,12 +24,9 @@ class SegRule:
     q: tuple[tuple[int, frozenset[str]], ...]
     required: bool
     max_use: int  # -1 unbounded
-    # True when no other rule at the same place shares the segment id: the qualifier then does not decide
-    # placement; a value outside it is reported as an invalid code instead of making the segment unplaceable.
+    # True when no other rule at the same place shares the segment id: when nothing matches strictly, the
+    # walker may still place the segment here and report the qualifier value as an invalid code.
     relaxed: bool = False
-
-    def matches(self, elements: list[str]) -> bool:
-        return self.relaxed or self.qualifies(elements)
 
     def qualifies(self, elements: list[str]) -> bool:
         n = len(elements)
@@ -41,7 +38,7 @@ class SegRule:
 
 def first_match(rules: list[SegRule], elements: list[str]) -> SegRule | None:
     for rule in rules:
-        if rule.matches(elements):
+        if rule.qualifies(elements):
             return rule
     return None
 
@@ -57,12 +54,15 @@ class Plan:
     seg_refs: list[tuple[int, int, int]] = field(default_factory=list)  # @seg.NN
     item_refs: list[tuple[int, int, int]] = field(default_factory=list)  # @K within an item
     counter_cols: list[int] = field(default_factory=list)  # @n
-    posts: list[Callable[[list[str]], None]] = field(default_factory=list)
+    posts: list[str] = field(default_factory=list)  # Python statements run on `row` after filling
     when_col: int = -1
     each: EachSpec | None = None
     each_q: tuple[tuple[int, frozenset[str]], ...] = ()
     where: list[tuple[int, frozenset[str], bool]] = field(default_factory=list)  # (hidden col, values, keep?)
     item_cols_for_where: list[tuple[int, int, int]] = field(default_factory=list)
+    fill: Callable[[dict[str, Any], list[str], str], None] | None = None  # generated from loop_groups
+    post: Callable[[list[str]], None] | None = None  # generated from posts (None when there are none)
+    constants: dict[str, Any] = field(default_factory=dict)  # names the generated post code refers to
 
 
 @dataclass(eq=False)
@@ -79,6 +79,14 @@ class LoopDef:
     row_plans: list[Plan] = field(default_factory=list)
     each_plans: dict[str, list[Plan]] = field(default_factory=dict)
     makes_rows: bool = False  # this loop or a descendant produces rows
+    # fast paths, filled by _index(): segment id -> (element position, {value: rule}, rule without qualifier)
+    body_index: dict[str, tuple[int, dict[str, SegRule], SegRule | None]] = field(default_factory=dict)
+    child_index: dict[str, tuple[int, dict[str, tuple[SegRule, LoopDef]], tuple[SegRule, LoopDef] | None]] = field(
+        default_factory=dict
+    )
+    required_rules: list[SegRule] = field(default_factory=list)
+    required_children: list[LoopDef] = field(default_factory=list)
+    qualified_keys: frozenset[str] = frozenset()  # segment ids whose "ID*Q" key some column reads
 
     @property
     def trigger(self) -> SegRule:
@@ -126,6 +134,50 @@ def _compile_loops(spec: MappingSpec) -> dict[str, LoopDef]:
     if spec.root not in loops:
         raise X12MappingError(f"{spec.id}: root loop {spec.root} is not defined")
     return loops
+
+
+def _qual_position(rules: list[SegRule]) -> int | None:
+    """The one element position all qualified rules of a group use, or None when they differ."""
+    positions = {pos for rule in rules for pos, _ in rule.q}
+    if len(positions) > 1 or any(len(rule.q) > 1 for rule in rules):
+        return None
+    return positions.pop() if positions else 1
+
+
+def _index_group(rules: list[SegRule]) -> tuple[int, dict[str, SegRule], SegRule | None] | None:
+    position = _qual_position(rules)
+    if position is None:
+        return None
+    by_value: dict[str, SegRule] = {}
+    default = None
+    for rule in rules:
+        if not rule.q:
+            default = rule
+            break
+        for value in rule.q[0][1]:
+            by_value.setdefault(value, rule)
+    return position, by_value, default
+
+
+def _index(loop: LoopDef) -> None:
+    """Build the dictionary dispatch used on the hot path (falls back to rule scans when not indexable)."""
+    for seg_id, rules in loop.body.items():
+        group = _index_group(rules)
+        if group is not None:
+            loop.body_index[seg_id] = group
+    for seg_id, triggers in loop.child_triggers.items():
+        group = _index_group([rule for rule, _ in triggers])
+        if group is None:
+            continue
+        position, by_rule, default = group
+        child_of = {id(rule): (rule, child) for rule, child in triggers}
+        loop.child_index[seg_id] = (
+            position,
+            {value: child_of[id(rule)] for value, rule in by_rule.items()},
+            child_of[id(default)] if default is not None else None,
+        )
+    loop.required_rules = [rule for rule in loop.rules[1:] if rule.required]
+    loop.required_children = [child for child in loop.children if child.required]
 
 
 def _relax(loop: LoopDef) -> None:
@@ -180,7 +232,9 @@ class _PlanBuilder:
         if "map" in expr:
             table = {str(k): str(v) for k, v in expr["map"].items()}
             default = expr.get("default")
-            self.plan.posts.append(_mapper(col, table, None if default is None else str(default)))
+            name = f"M{len(self.plan.constants)}"
+            self.plan.constants[name] = table
+            self.plan.posts.append(_mapper(col, name, None if default is None else str(default)))
         if "take" in expr:
             if expr["take"] not in ("start", "end"):
                 raise X12MappingError(f"{self.spec.id}.{self.table}: take must be start or end")
@@ -227,7 +281,40 @@ class _PlanBuilder:
         self.plan.loop_groups = [
             (loop_id, pos_cols, list(segs.items())) for loop_id, (pos_cols, segs) in self.groups.items()
         ]
+        self.plan.fill = generate_fill(self.plan.loop_groups)
+        self.plan.post = generate_post(self.plan.posts, self.plan.constants)
         return self.plan
+
+
+def generate_fill(
+    loop_groups: list[tuple[str, list[int], list[tuple[str, list[tuple[int, int, int]]]]]],
+) -> Callable[[dict[str, Any], list[str], str], None]:
+    """Turn a plan's column references into one straight-line Python function (the hot path of parsing).
+
+    The mapping stays the single source: this only removes the interpretation overhead per column.
+    """
+    code = ["def fill(scope, row, comp):"]
+    for loop_id, pos_cols, seg_groups in loop_groups:
+        code.append(f"    t = scope.get({loop_id!r})")
+        code.append("    if t is not None:")
+        code += [f"        row[{col}] = str(t.pos)" for col in pos_cols]
+        code.append("        s = t.segs")
+        for key, refs in seg_groups:
+            code += [f"        e = s.get({key!r})", "        if e is not None:", "            n = len(e)"]
+            by_index: dict[int, list[tuple[int, int]]] = {}
+            for col, index, part in refs:
+                by_index.setdefault(index, []).append((col, part))
+            for index, cols in sorted(by_index.items()):
+                code.append(f"            if n > {index}:")
+                code += [f"                row[{col}] = e[{index}]" for col, part in cols if part < 0]
+                parts = [(col, part) for col, part in cols if part >= 0]
+                if parts:
+                    code += [f"                p = e[{index}].split(comp)", "                m = len(p)"]
+                    code += [f"                if m > {part}: row[{col}] = p[{part}]" for col, part in parts]
+    code.append("    return None")
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(code), "<claimlake-mapping>", "exec"), namespace)  # noqa: S102
+    return namespace["fill"]  # type: ignore[no-any-return]
 
 
 def _rule_accepts(rule: SegRule, qual: str) -> bool:
@@ -241,35 +328,30 @@ def _comp(text: str | None) -> int:
     return int(text) - 1 if text else -1
 
 
-def _coalesce(col: int, slots: list[int]) -> Callable[[list[str]], None]:
-    def post(row: list[str]) -> None:
-        for slot in slots:
-            if row[slot]:
-                row[col] = row[slot]
-                return
-
-    return post
+def _coalesce(col: int, slots: list[int]) -> str:
+    alternatives = " or ".join(f"row[{slot}]" for slot in slots)
+    return f"v = {alternatives}\nif v: row[{col}] = v"
 
 
-def _mapper(col: int, table: dict[str, str], default: str | None) -> Callable[[list[str]], None]:
-    def post(row: list[str]) -> None:
-        value = row[col]
-        if value in table:
-            row[col] = table[value]
-        elif default is not None and value:
-            row[col] = default
-
-    return post
+def _mapper(col: int, table: str, default: str | None) -> str:
+    code = f"v = row[{col}]\nif v in {table}: row[{col}] = {table}[v]"
+    if default is not None:
+        code += f"\nelif v: row[{col}] = {default!r}"
+    return code
 
 
-def _taker(col: int, end: bool) -> Callable[[list[str]], None]:
-    def post(row: list[str]) -> None:
-        value = row[col]
-        if "-" in value:
-            start, _, stop = value.partition("-")
-            row[col] = stop if end else start
+def _taker(col: int, end: bool) -> str:
+    return f"v = row[{col}]\nif '-' in v: row[{col}] = v.partition('-')[{2 if end else 0}]"
 
-    return post
+
+def generate_post(posts: list[str], constants: dict[str, Any]) -> Callable[[list[str]], None] | None:
+    """The plan's value transformations (coalesce, map, take) as one generated function."""
+    if not posts:
+        return None
+    body = "\n".join("    " + line for post in posts for line in post.splitlines())
+    namespace: dict[str, Any] = dict(constants)
+    exec(compile(f"def post(row):\n{body}\n", "<claimlake-mapping>", "exec"), namespace)  # noqa: S102
+    return namespace["post"]  # type: ignore[no-any-return]
 
 
 def _expand(source: RowSourceSpec) -> list[RowSourceSpec]:
@@ -342,6 +424,20 @@ def _mark_row_loops(loop: LoopDef, seen: set[str]) -> bool:
     return loop.makes_rows
 
 
+def _note_qualified_keys(loops: dict[str, LoopDef]) -> None:
+    """Tell each loop which segment ids are read through an "ID*Q" key, so only those keys are stored."""
+    wanted: dict[str, set[str]] = {}
+    plans = [p for loop in loops.values() for p in loop.row_plans]
+    plans += [p for loop in loops.values() for group in loop.each_plans.values() for p in group]
+    for plan in plans:
+        for loop_id, _, seg_groups in plan.loop_groups:
+            for key, _ in seg_groups:
+                if "*" in key:
+                    wanted.setdefault(loop_id, set()).add(key.partition("*")[0])
+    for loop_id, seg_ids in wanted.items():
+        loops[loop_id].qualified_keys = frozenset(seg_ids)
+
+
 def _context(spec: MappingSpec) -> tuple[str, str, int] | None:
     if not spec.context:
         return None
@@ -362,6 +458,9 @@ def compile_mapping(spec: MappingSpec, headers: dict[str, list[str]]) -> Compile
                 _compile_source(spec, loops, table, headers[table], concrete)
     root = loops[spec.root]
     _mark_row_loops(root, set())
+    _note_qualified_keys(loops)
+    for loop in loops.values():
+        _index(loop)
     triggers = frozenset(loop.trigger.seg for loop in loops.values() if loop.row_plans and loop is not root)
     return CompiledMapping(
         id=spec.id,

@@ -145,8 +145,7 @@ class FileParser:
         try:
             self._tokenizer = Tokenizer(stream, on_finding=self._interchange_finding)
             self.result.encoding = self._tokenizer.encoding
-            for seg in self._tokenizer:
-                self._dispatch(seg)
+            self._read(self._tokenizer)
             self.result.segments = self._tokenizer.ordinal
         except X12SyntaxError as exc:
             self._unreadable(exc)
@@ -155,19 +154,27 @@ class FileParser:
         self.result.tables = {t: n - counts_before.get(t, 0) for t, n in after.items() if n - counts_before.get(t, 0)}
         return self.result
 
-    def _dispatch(self, seg: Segment) -> None:
-        seg_id = seg.elements[0]
-        if self._set is not None and seg_id not in ("SE", "ST", "GE", "IEA", "ISA", "GS"):
-            if self._set.walker is not None:
-                self._set.walker.feed(seg.elements, seg.ordinal)
-            return
-        handler = {"ISA": self._isa, "GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge,
-                   "IEA": self._iea}.get(seg_id)
-        if handler is not None:
-            handler(seg)
-        elif self._interchange is not None and not self._interchange.rejected:
-            self._interchange.findings.append(_f(Level.INTERCHANGE, "024", f"segment {seg_id[:3]} outside a "
-                                                 "transaction set", seg, severity=Severity.ERROR))
+    def _read(self, tok: Tokenizer) -> None:
+        """The hot loop: body segments go straight to the open set's walker."""
+        handlers = {"ISA": self._isa, "GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge,
+                    "IEA": self._iea}
+        feed = None
+        for elements in tok.elements():
+            handler = handlers.get(elements[0])
+            if handler is None:
+                if feed is not None:
+                    feed(elements, tok.ordinal)
+                elif self._set is None:
+                    self._stray(Segment(elements, tok.ordinal, tok.offset))
+                continue
+            handler(Segment(elements, tok.ordinal, tok.offset))
+            walker = self._set.walker if self._set is not None else None
+            feed = walker.feed if walker is not None else None
+
+    def _stray(self, seg: Segment) -> None:
+        if self._interchange is not None and not self._interchange.rejected:
+            self._interchange.findings.append(_f(Level.INTERCHANGE, "024", f"segment {seg.elements[0][:3]} outside "
+                                                 "a transaction set", seg, severity=Severity.ERROR))
 
     # ----- interchange ------------------------------------------------------------------------
     def _isa(self, seg: Segment) -> None:
@@ -328,9 +335,14 @@ class FileParser:
         headers = self.registry.headers
         checker = checker_for(mapping.transaction_set, headers, result.findings.append, seg.ordinal)
 
+        hooks = checker.hooks()
+        write = self.sink.write
+
         def emit(table: str, row: list[str]) -> None:
-            checker.on_row(table, row)
-            self.sink.write(table, row)
+            hook = hooks.get(table)
+            if hook is not None:
+                hook(row)
+            write(table, row)
 
         walker = SetWalker(mapping, result, emit=emit,
                            lineage=(self.file_id, ic.control_number, group.control_number, result.control_number),

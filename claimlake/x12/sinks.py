@@ -75,16 +75,24 @@ class CsvDirectorySink:
     def begin_set(self) -> None:
         self._marks, self._set_counts, self._in_set = {}, {}, True
 
+    def _emit(self, table: str, writer: csv._writer, row: list[str]) -> None:  # type: ignore[name-defined]
+        """Join directly when no value needs CSV quoting (the common case); the csv module otherwise."""
+        line = ",".join(row)
+        if '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1:
+            writer.writerow(row)
+        else:
+            self._files[table].write(line + "\n")
+
     def write(self, table: str, row: list[str]) -> None:
         writer = self._writer(table)
         if not self._in_set:
-            writer.writerow(row)
+            self._emit(table, writer, row)
             self._counts[table] = self._counts.get(table, 0) + 1
             return
         if table not in self._marks:
             self._files[table].flush()
             self._marks[table] = self._files[table].tell()
-        writer.writerow(row)
+        self._emit(table, writer, row)
         self._set_counts[table] = self._set_counts.get(table, 0) + 1
 
     def commit_set(self) -> None:

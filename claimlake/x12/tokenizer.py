@@ -57,17 +57,31 @@ def _sniff_encoding(head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode bytes that are not valid UTF-8 as cp1252: senders mix the two, and nothing may be lost."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("cp1252", "replace"), exc.end
+
+
+codecs.register_error("claimlake-cp1252", _cp1252_fallback)
+
+
 class _TextReader:
-    """Decodes a byte stream chunk by chunk; falls back from UTF-8 to cp1252 on the first bad byte."""
+    """Decodes a byte stream chunk by chunk (UTF-8 with per-byte cp1252 fallback, or UTF-16)."""
 
     def __init__(self, stream: BinaryIO, chunk_size: int) -> None:
         self._stream = stream
         self._chunk_size = chunk_size
-        head = stream.read(chunk_size)
+        head = stream.read(max(chunk_size, 4))
+        while 0 < len(head) < 4:  # a stream may return fewer bytes than asked: sniffing needs four
+            more = stream.read(4 - len(head))
+            if not more:
+                break
+            head += more
         self.encoding, bom = _sniff_encoding(head)
         self.bom_length = bom
         self._pending = head[bom:]
-        errors = "strict" if self.encoding == "utf-8" else "replace"
+        errors = "claimlake-cp1252" if self.encoding == "utf-8" else "replace"
         self._decoder = codecs.getincrementaldecoder(self.encoding)(errors)
         self.eof = False
 
@@ -80,13 +94,7 @@ class _TextReader:
         self._pending = b""
         final = not data
         self.eof = final
-        try:
-            return self._decoder.decode(data, final)
-        except UnicodeDecodeError:
-            buffered, _ = self._decoder.getstate()
-            self.encoding = "cp1252"
-            self._decoder = codecs.getincrementaldecoder("cp1252")("replace")
-            return self._decoder.decode(buffered + data, final)
+        return self._decoder.decode(data, final)
 
 
 def _check_delimiters(delims: Delimiters) -> str | None:
@@ -172,7 +180,7 @@ class Tokenizer:
         self.delimiters: Delimiters | None = None
         self.isa_fixed_width = True
         self.ordinal = 0
-        self.bytes_read = 0
+        self.offset = 0
 
     @property
     def encoding(self) -> str:
@@ -185,7 +193,8 @@ class Tokenizer:
             return len(text.encode("utf-16-le"))
         return len(text.encode(self._reader.encoding, "replace"))
 
-    def __iter__(self) -> Iterator[Segment]:
+    def elements(self) -> Iterator[list[str]]:
+        """The fast path: each segment's element list; ``ordinal`` and ``offset`` describe the last one."""
         reader = self._reader
         buf = reader.read()
         offset = reader.bom_length  # byte offset of buf[0]
@@ -218,13 +227,18 @@ class Tokenizer:
             delims, fields, length, fixed = _read_isa(buf)
             self.delimiters, self.isa_fixed_width = delims, fixed
             self.ordinal += 1
-            yield Segment(fields, self.ordinal, offset)
+            self.offset = offset
+            yield fields
             offset += self._width(buf[:length])
             buf = buf[length:]
             # --- inside an interchange: split on the terminator until IEA ---
             buf, offset, ended = yield from self._segments(buf, offset, delims)
             if not ended:
                 return
+
+    def __iter__(self) -> Iterator[Segment]:
+        for elements in self.elements():
+            yield Segment(elements, self.ordinal, self.offset)
 
     def _resync(self, buf: str) -> tuple[str, str]:
         """Skip junk up to the next ISA in the buffer (reading more as needed)."""
@@ -251,7 +265,7 @@ class Tokenizer:
             )
         )
 
-    def _segments(self, buf: str, offset: int, delims: Delimiters) -> Generator[Segment, None, tuple[str, int, bool]]:
+    def _segments(self, buf: str, offset: int, delims: Delimiters) -> Generator[list[str], None, tuple[str, int, bool]]:
         """Yield segments until IEA; return (rest of buffer, its offset, whether an IEA ended it)."""
         reader = self._reader
         term, sep = delims.segment, delims.element
@@ -266,20 +280,21 @@ class Tokenizer:
             region, rest = buf[:end], buf[end + 1 :]
             ascii_region = region.isascii() and reader.char_width == 1
             pieces = region.split(term)
+            line_breaks = "\n" in region or "\r" in region
             for i, raw in enumerate(pieces):
                 seg = raw.strip()
                 if not seg:
                     offset += (len(raw) if ascii_region else self._width(raw)) + term_width
                     continue
                 lead = 0 if raw[0] == seg[0] else len(raw) - len(raw.lstrip())
-                if "\n" in seg or "\r" in seg:
+                if line_breaks and ("\n" in seg or "\r" in seg):  # a segment wrapped across lines
                     seg = seg.replace("\r", "").replace("\n", "")
                 elements = seg.split(sep)
                 if not elements[0].isalnum():
                     elements[0] = elements[0].strip()
                 self.ordinal += 1
-                seg_offset = offset + (lead if ascii_region else self._width(raw[:lead]))
-                yield Segment(elements, self.ordinal, seg_offset)
+                self.offset = offset + (lead if ascii_region else self._width(raw[:lead]))
+                yield elements
                 offset += (len(raw) if ascii_region else self._width(raw)) + term_width
                 if elements[0] == "IEA":
                     remainder = term.join(pieces[i + 1 :])
@@ -298,12 +313,13 @@ class Tokenizer:
         if tail:
             elements = tail.replace("\r", "").replace("\n", "").split(sep)
             self.ordinal += 1
-            yield Segment(elements, self.ordinal, offset)
+            self.offset = offset
+            yield elements
             if elements[0] == "IEA":
                 return "", offset + self._width(buf), True
         return "", offset, False
 
 
 def iter_segments(stream: BinaryIO, **kwargs: object) -> Iterator[Segment]:
-    """Convenience: the segments of a stream (see Tokenizer)."""
+    """Convenience: the segments of a stream as Segment objects (see Tokenizer)."""
     return iter(Tokenizer(stream, **kwargs))  # type: ignore[arg-type]

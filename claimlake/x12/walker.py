@@ -15,13 +15,17 @@ RowEmitter = Callable[[str, list[str]], None]
 
 
 class LoopInstance:
-    __slots__ = ("loop", "parent", "segs", "subs", "counts", "child_counts", "pos", "pending", "counters")
+    __slots__ = ("loop", "parent", "segs", "scope", "counts", "child_counts", "pos", "pending", "counters", "keep_all")
 
     def __init__(self, loop: LoopDef, parent: LoopInstance | None, pos: int) -> None:
         self.loop = loop
         self.parent = parent
         self.segs: dict[str, list[str]] = {}
-        self.subs: dict[str, LoopInstance] = {}
+        # loop id -> the instance a column reference to that loop means, seen from here: this instance, its
+        # ancestors, and the closed children of each (first one wins). One dict lookup instead of a walk.
+        self.scope: dict[str, LoopInstance] = dict(parent.scope) if parent is not None else {}
+        self.scope[loop.id] = self
+        self.keep_all = parent is None
         self.counts: dict[int, int] = {}
         self.child_counts: dict[str, int] = {}
         self.pos = pos
@@ -34,14 +38,7 @@ class LoopInstance:
 
 def resolve(inst: LoopInstance | None, loop_id: str) -> LoopInstance | None:
     """The instance of ``loop_id`` seen from ``inst``: itself, a closed child, or an ancestor (or its child)."""
-    while inst is not None:
-        if inst.loop.id == loop_id:
-            return inst
-        sub = inst.subs.get(loop_id)
-        if sub is not None:
-            return sub
-        inst = inst.parent
-    return None
+    return inst.scope.get(loop_id) if inst is not None else None
 
 
 def _element(elements: list[str], index: int, comp: int, separator: str) -> str:
@@ -82,26 +79,62 @@ class SetWalker:
         self._record(self.root, self.mapping.root.trigger, st_elements, self._st_ordinal)
 
     def feed(self, elements: list[str], ordinal: int) -> None:
+        if not self._place(elements, ordinal) and not self._place_relaxed(elements, ordinal):
+            self._unexpected(elements, ordinal)
+
+    def _place(self, elements: list[str], ordinal: int) -> bool:
+        """Strict placement: qualifiers must match (the normal path for every well-formed segment)."""
         seg_id = elements[0]
+        n = len(elements)
         level: LoopInstance | None = self.top
         while level is not None:
             loop = level.loop
-            candidates = loop.child_triggers.get(seg_id)
-            if candidates is not None:
-                for rule, child in candidates:
-                    if rule.matches(elements):
+            indexed = loop.child_index.get(seg_id)
+            if indexed is not None:
+                position, by_value, default = indexed
+                hit = by_value.get(elements[position] if position < n else "", default)
+                if hit is not None:
+                    self._close_to(level)
+                    self._open(hit[1], level, hit[0], elements, ordinal)
+                    return True
+            elif seg_id in loop.child_triggers:
+                for rule, child in loop.child_triggers[seg_id]:
+                    if rule.qualifies(elements):
                         self._close_to(level)
                         self._open(child, level, rule, elements, ordinal)
-                        return
-            rules = loop.body.get(seg_id)
-            if rules is not None:
-                rule = first_match(rules, elements)
-                if rule is not None:
+                        return True
+            body = loop.body_index.get(seg_id)
+            if body is not None:
+                position, by_rule, fallback = body
+                rule = by_rule.get(elements[position] if position < n else "", fallback)
+            else:
+                rules = loop.body.get(seg_id)
+                rule = first_match(rules, elements) if rules is not None else None
+            if rule is not None:
+                if level is not self.top:
                     self._close_to(level)
-                    self._record(level, rule, elements, ordinal)
-                    return
+                self._record(level, rule, elements, ordinal)
+                return True
             level = level.parent
-        self._unexpected(elements, ordinal)
+        return False
+
+    def _place_relaxed(self, elements: list[str], ordinal: int) -> bool:
+        """Fallback for a bad qualifier value: a body segment of the innermost loop, or a loop trigger that is
+        unique where it stands. The value is reported as an invalid code; the data is not lost."""
+        seg_id = elements[0]
+        rules = self.top.loop.body.get(seg_id)
+        if rules is not None and len(rules) == 1 and rules[0].relaxed:
+            self._record(self.top, rules[0], elements, ordinal)
+            return True
+        level: LoopInstance | None = self.top
+        while level is not None:
+            candidates = level.loop.child_triggers.get(seg_id)
+            if candidates is not None and len(candidates) == 1 and candidates[0][0].relaxed:
+                self._close_to(level)
+                self._open(candidates[0][1], level, candidates[0][0], elements, ordinal)
+                return True
+            level = level.parent
+        return False
 
     def _record(self, inst: LoopInstance, rule: SegRule, elements: list[str], ordinal: int) -> None:
         counts = inst.counts
@@ -116,7 +149,7 @@ class SetWalker:
         seg_id = elements[0]
         if seg_id not in segs:
             segs[seg_id] = elements
-        if len(elements) > 1:
+        if len(elements) > 1 and (inst.keep_all or seg_id in inst.loop.qualified_keys):
             key = seg_id + "*" + elements[1]
             if key not in segs:
                 segs[key] = elements
@@ -185,55 +218,40 @@ class SetWalker:
             self._emit_row(plan, inst, inst.pos)
         parent = inst.parent
         if parent is not None:
-            if loop.id not in parent.subs:
-                parent.subs[loop.id] = inst
+            if loop.id not in parent.scope:
+                parent.scope[loop.id] = inst
             self.top = parent
 
     def _check_required(self, inst: LoopInstance) -> None:
         loop = inst.loop
-        for rule in loop.rules[1:]:
-            if rule.required and rule.index not in inst.counts:
+        for rule in loop.required_rules:
+            if rule.index not in inst.counts:
                 self._finding("3", f"required segment {rule.seg} missing in loop {loop.id}", rule.seg, inst.pos,
                               loop.id, inst=inst)
-        for child in loop.children:
-            if child.required and child.id not in inst.child_counts:
+        for child in loop.required_children:
+            if child.id not in inst.child_counts:
                 self._finding("3", f"required loop {child.id} missing in loop {loop.id}", child.trigger.seg,
                               inst.pos, loop.id, inst=inst)
 
     def _fill(self, plan: Plan, inst: LoopInstance, row: list[str]) -> None:
-        comp = self._comp
-        for loop_id, pos_cols, seg_groups in plan.loop_groups:
-            target = resolve(inst, loop_id)
-            if target is None:
-                continue
-            for col in pos_cols:
-                row[col] = str(target.pos)
-            segs = target.segs
-            for key, refs in seg_groups:
-                elements = segs.get(key)
-                if elements is None:
-                    continue
-                n = len(elements)
-                for col, index, part in refs:
-                    if index < n:
-                        value = elements[index]
-                        if part >= 0:
-                            pieces = value.split(comp)
-                            value = pieces[part] if part < len(pieces) else ""
-                        row[col] = value
+        assert plan.fill is not None
+        plan.fill(inst.scope, row, self._comp)
 
     def _finish_row(self, plan: Plan, row: list[str], ordinal: int) -> None:
-        for post in plan.posts:
-            post(row)
+        if plan.post is not None:
+            plan.post(row)
         if plan.when_col >= 0 and not row[plan.when_col]:
             return
+        if self._comp != ":":  # a whole composite is written with the canonical ":" whatever the sender used
+            comp = self._comp
+            row = [v.replace(comp, ":") if comp in v else v for v in row]
         row[0], row[1], row[2], row[3] = self._lineage
         row[4] = str(ordinal)
         self._emit(plan.table, row if len(row) == plan.width else row[: plan.width])
 
     def _emit_row(self, plan: Plan, inst: LoopInstance, ordinal: int) -> None:
         row = plan.template.copy()
-        self._fill(plan, inst, row)
+        plan.fill(inst.scope, row, self._comp)  # type: ignore[misc]
         self._finish_row(plan, row, ordinal)
 
     def _emit_items(self, plan: Plan, inst: LoopInstance, elements: list[str], ordinal: int) -> None:
