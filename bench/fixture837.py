@@ -27,7 +27,8 @@ def _claim(rng: random.Random, n: int, hl: int) -> list[str]:
     dx = rng.sample(ICD, rng.choice([1, 2, 2, 3]))
     segs = [
         f"HL*{hl}*1*22*0", "SBR*P*18*GRP001******CI",
-        f"NM1*IL*1*DOE{n % 997}*JANE****MI*M{n:09d}", "N3*1 MAIN ST", "N4*AUSTIN*TX*78701", f"DMG*D8*19{rng.randrange(40, 99)}0101*F",
+        f"NM1*IL*1*DOE{n % 997}*JANE****MI*M{n:09d}", "N3*1 MAIN ST", "N4*AUSTIN*TX*78701",
+        f"DMG*D8*19{rng.randrange(40, 99)}0101*F",
         "NM1*PR*2*ACME HEALTH*****PI*ACME01",
         f"CLM*PCN{n:010d}*{total / 100:.2f}***11:B:1*Y*A*Y*Y",
         "HI*" + "*".join(("ABK:" if i == 0 else "ABF:") + code for i, code in enumerate(dx)),

@@ -56,7 +56,8 @@ def parse_file(
     registry = registry or default_registry()
     try:
         file_id = file_id_of_path(path)
-        extra, notes = ({}, [])
+        extra: DeepFindings = {}
+        notes: list[str] = []
         if deep:
             extra, notes = _deep(path.read_bytes())
         parser = FileParser(registry, sink, file_id=file_id, strict=strict, extra=extra)
@@ -83,6 +84,8 @@ def write_acks(result: FileResult, folder: Path, *, now: datetime | None = None)
     for n, interchange in enumerate(result.interchanges, start=1):
         sender = (interchange.receiver_qualifier or "ZZ", interchange.receiver_id or "CLAIMLAKE")
         for g, group in enumerate(interchange.groups, start=1):
+            if group.functional_id == "FA":  # acknowledgments are never acknowledged
+                continue
             control = _control_number(interchange.control_number, n * 100 + g)
             acks_999.append(render_999(interchange, group, sender_qualifier=sender[0], sender_id=sender[1],
                                        control_number=control, now=now))

@@ -100,7 +100,8 @@ class Check837(_Base):
             self.get("claim_line", row, "line_charge_amt"))
 
     def _provider(self, row: list[str]) -> None:
-        if self.get("claim_provider", row, "level") != "line" or self.get("claim_provider", row, "id_qualifier") != "XX":
+        get = self.get
+        if get("claim_provider", row, "level") != "line" or get("claim_provider", row, "id_qualifier") != "XX":
             return
         if not npi_is_valid(self.get("claim_provider", row, "provider_id")):
             self._bad_npi[self.get("claim_provider", row, "claim_ordinal")].append(

@@ -11,7 +11,10 @@ from claimlake.contracts.mappings import EachSpec, MappingSpec, RowSourceSpec
 from claimlake.contracts.schemas import ENGINE_COLUMNS, LINEAGE_COLUMNS
 from claimlake.x12.findings import X12MappingError
 
-_PATH = re.compile(r"^(?P<loop>[A-Za-z0-9_]+)\.(?:(?P<pos>@pos)|(?P<seg>[A-Z][A-Z0-9]{1,2})(?:\*(?P<q>[^.]+))?\.(?P<el>\d{1,2})(?:-(?P<comp>\d{1,2}))?)$")
+_PATH = re.compile(
+    r"^(?P<loop>[A-Za-z0-9_]+)\.(?:(?P<pos>@pos)|"
+    r"(?P<seg>[A-Z][A-Z0-9]{1,2})(?:\*(?P<q>[^.]+))?\.(?P<el>\d{1,2})(?:-(?P<comp>\d{1,2}))?)$"
+)
 _SEG_REF = re.compile(r"^@seg\.(?P<el>\d{1,2})(?:-(?P<comp>\d{1,2}))?$")
 _ITEM_REF = re.compile(r"^@(?P<el>\d{1,2})(?:-(?P<comp>\d{1,2}))?$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -30,7 +33,7 @@ class SegRule:
 
     def qualifies(self, elements: list[str]) -> bool:
         n = len(elements)
-        for pos, values in self.q:
+        for pos, values in self.q:  # noqa: SIM110 - a plain loop is faster than all() on the hot path
             if (elements[pos] if pos < n else "") not in values:
                 return False
         return True
@@ -313,8 +316,8 @@ def generate_fill(
                     code += [f"                if m > {part}: row[{col}] = p[{part}]" for col, part in parts]
     code.append("    return None")
     namespace: dict[str, Any] = {}
-    exec(compile("\n".join(code), "<claimlake-mapping>", "exec"), namespace)  # noqa: S102
-    return namespace["fill"]  # type: ignore[no-any-return]
+    exec(compile("\n".join(code), "<claimlake-mapping>", "exec"), namespace)
+    return namespace["fill"]
 
 
 def _rule_accepts(rule: SegRule, qual: str) -> bool:
@@ -350,8 +353,8 @@ def generate_post(posts: list[str], constants: dict[str, Any]) -> Callable[[list
         return None
     body = "\n".join("    " + line for post in posts for line in post.splitlines())
     namespace: dict[str, Any] = dict(constants)
-    exec(compile(f"def post(row):\n{body}\n", "<claimlake-mapping>", "exec"), namespace)  # noqa: S102
-    return namespace["post"]  # type: ignore[no-any-return]
+    exec(compile(f"def post(row):\n{body}\n", "<claimlake-mapping>", "exec"), namespace)
+    return namespace["post"]
 
 
 def _expand(source: RowSourceSpec) -> list[RowSourceSpec]:

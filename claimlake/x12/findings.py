@@ -8,16 +8,16 @@ The only value-bearing field is ``context`` (the claim's CLM01 for the 999 CTX s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     INTERCHANGE = "interchange"  # TA1 territory (ISA/IEA)
     GROUP = "group"  # AK9 territory (GS/GE)
     SET = "set"  # IK5 territory (ST/SE, structure)
@@ -60,7 +60,7 @@ class Finding:
         }
 
 
-class SetStatus(str, Enum):
+class SetStatus(StrEnum):
     ACCEPTED = "A"
     ACCEPTED_WITH_ERRORS = "E"
     REJECTED = "R"

@@ -71,7 +71,7 @@ class FileResult:
         """accepted | accepted_with_errors | rejected."""
         sets = [s for _, _, s in self.sets()]
         accepted = [s for s in sets if s.status is not SetStatus.REJECTED]
-        if not accepted or any(i.rejected for i in self.interchanges) and not accepted:
+        if not accepted or (any(i.rejected for i in self.interchanges) and not accepted):
             return "rejected"
         problems = (
             len(accepted) != len(sets)

@@ -268,8 +268,7 @@ class Tokenizer:
     def _segments(self, buf: str, offset: int, delims: Delimiters) -> Generator[list[str], None, tuple[str, int, bool]]:
         """Yield segments until IEA; return (rest of buffer, its offset, whether an IEA ended it)."""
         reader = self._reader
-        term, sep = delims.segment, delims.element
-        term_width = self._width(term)
+        term = delims.segment
         while True:
             end = buf.rfind(term)
             if end < 0:
@@ -277,30 +276,12 @@ class Tokenizer:
                     break
                 buf += reader.read()
                 continue
-            region, rest = buf[:end], buf[end + 1 :]
-            ascii_region = region.isascii() and reader.char_width == 1
-            pieces = region.split(term)
-            line_breaks = "\n" in region or "\r" in region
-            for i, raw in enumerate(pieces):
-                seg = raw.strip()
-                if not seg:
-                    offset += (len(raw) if ascii_region else self._width(raw)) + term_width
-                    continue
-                lead = 0 if raw[0] == seg[0] else len(raw) - len(raw.lstrip())
-                if line_breaks and ("\n" in seg or "\r" in seg):  # a segment wrapped across lines
-                    seg = seg.replace("\r", "").replace("\n", "")
-                elements = seg.split(sep)
-                if not elements[0].isalnum():
-                    elements[0] = elements[0].strip()
-                self.ordinal += 1
-                self.offset = offset + (lead if ascii_region else self._width(raw[:lead]))
-                yield elements
-                offset += (len(raw) if ascii_region else self._width(raw)) + term_width
-                if elements[0] == "IEA":
-                    remainder = term.join(pieces[i + 1 :])
-                    if i + 1 < len(pieces):
-                        remainder += term
-                    return remainder + rest, offset, True
+            pieces = buf[:end].split(term)
+            rest = buf[end + 1 :]
+            offset, ended = yield from self._region(pieces, offset, delims)
+            if ended >= 0:
+                remainder = term.join(pieces[ended + 1 :]) + (term if ended + 1 < len(pieces) else "")
+                return remainder + rest, offset, True
             buf = rest
             if reader.eof and not buf.strip():
                 return "", offset, False
@@ -308,7 +289,38 @@ class Tokenizer:
                 buf += reader.read()
             elif term not in buf:
                 break
-        # end of data without a terminator after the last segment
+        return (yield from self._tail(buf, offset, delims.element))
+
+    def _region(
+        self, pieces: list[str], offset: int, delims: Delimiters
+    ) -> Generator[list[str], None, tuple[int, int]]:
+        """Yield the segments of complete pieces; return (offset after them, index of an IEA piece or -1)."""
+        sep = delims.element
+        term_width = self._width(delims.segment)
+        ascii_region = self._reader.char_width == 1 and all(p.isascii() for p in pieces)
+        line_breaks = any("\n" in p or "\r" in p for p in pieces)
+        width = len if ascii_region else self._width
+        for i, raw in enumerate(pieces):
+            seg = raw.strip()
+            if not seg:
+                offset += width(raw) + term_width
+                continue
+            lead = 0 if raw[0] == seg[0] else width(raw[: len(raw) - len(raw.lstrip())])
+            if line_breaks and ("\n" in seg or "\r" in seg):  # a segment wrapped across lines
+                seg = seg.replace("\r", "").replace("\n", "")
+            elements = seg.split(sep)
+            if not elements[0].isalnum():
+                elements[0] = elements[0].strip()
+            self.ordinal += 1
+            self.offset = offset + lead
+            yield elements
+            offset += width(raw) + term_width
+            if elements[0] == "IEA":
+                return offset, i
+        return offset, -1
+
+    def _tail(self, buf: str, offset: int, sep: str) -> Generator[list[str], None, tuple[str, int, bool]]:
+        """The last segment when the data ends without a terminator."""
         tail = buf.strip(_NEWLINES + " ")
         if tail:
             elements = tail.replace("\r", "").replace("\n", "").split(sep)

@@ -15,7 +15,7 @@ RowEmitter = Callable[[str, list[str]], None]
 
 
 class LoopInstance:
-    __slots__ = ("loop", "parent", "segs", "scope", "counts", "child_counts", "pos", "pending", "counters", "keep_all")
+    __slots__ = ("child_counts", "counters", "counts", "keep_all", "loop", "parent", "pending", "pos", "scope", "segs")
 
     def __init__(self, loop: LoopDef, parent: LoopInstance | None, pos: int) -> None:
         self.loop = loop
@@ -79,7 +79,11 @@ class SetWalker:
         self._record(self.root, self.mapping.root.trigger, st_elements, self._st_ordinal)
 
     def feed(self, elements: list[str], ordinal: int) -> None:
-        if not self._place(elements, ordinal) and not self._place_relaxed(elements, ordinal):
+        if not (
+            self._place(elements, ordinal)
+            or self._place_relaxed(elements, ordinal)
+            or self._place_implied(elements, ordinal)
+        ):
             self._unexpected(elements, ordinal)
 
     def _place(self, elements: list[str], ordinal: int) -> bool:
@@ -98,12 +102,13 @@ class SetWalker:
                     self._open(hit[1], level, hit[0], elements, ordinal)
                     return True
             elif seg_id in loop.child_triggers:
-                for rule, child in loop.child_triggers[seg_id]:
-                    if rule.qualifies(elements):
+                for trigger, child in loop.child_triggers[seg_id]:
+                    if trigger.qualifies(elements):
                         self._close_to(level)
-                        self._open(child, level, rule, elements, ordinal)
+                        self._open(child, level, trigger, elements, ordinal)
                         return True
             body = loop.body_index.get(seg_id)
+            rule: SegRule | None
             if body is not None:
                 position, by_rule, fallback = body
                 rule = by_rule.get(elements[position] if position < n else "", fallback)
@@ -133,6 +138,28 @@ class SetWalker:
                 self._close_to(level)
                 self._open(candidates[0][1], level, candidates[0][0], elements, ordinal)
                 return True
+            level = level.parent
+        return False
+
+    def _place_implied(self, elements: list[str], ordinal: int) -> bool:
+        """Last resort: the segment opens a loop whose situational parent loop was left out by the sender (e.g.
+        an 835 CLP without its LX). The parent is opened without its trigger, reported, and nothing is lost."""
+        seg_id = elements[0]
+        level: LoopInstance | None = self.top
+        while level is not None:
+            for wrapper in level.loop.children:
+                if wrapper.required:
+                    continue
+                for rule, child in wrapper.child_triggers.get(seg_id, ()):
+                    if rule.qualifies(elements):
+                        self._close_to(level)
+                        self._finding("3", f"segment {wrapper.trigger.seg} opening loop {wrapper.id} is missing",
+                                      wrapper.trigger.seg, ordinal, wrapper.id)
+                        outer = LoopInstance(wrapper, level, ordinal)
+                        level.child_counts[wrapper.id] = level.child_counts.get(wrapper.id, 0) + 1
+                        self.top = outer
+                        self._open(child, outer, rule, elements, ordinal)
+                        return True
             level = level.parent
         return False
 

@@ -162,7 +162,8 @@ def test_memory_stays_flat_while_streaming_a_large_input() -> None:
     repeat = "NM1*IL*1*DOE*JANE****MI*123456789~" * 20000
 
     def run(copies: int) -> int:
-        text = isa() + "GS*HC*S*R*20240115*1230*1*X*005010X222A1~ST*837*0001~" + repeat * copies + "SE*1*1~GE*1*1~IEA*1*1~"
+        head = isa() + "GS*HC*S*R*20240115*1230*1*X*005010X222A1~ST*837*0001~"
+        text = head + repeat * copies + "SE*1*1~GE*1*1~IEA*1*1~"
         stream = io.BytesIO(text.encode())
         tracemalloc.start()
         count = sum(1 for _ in Tokenizer(stream, chunk_size=1 << 16))

@@ -1,0 +1,3 @@
+from claimlake.cli import main
+
+main()
