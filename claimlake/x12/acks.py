@@ -247,10 +247,10 @@ def _isa(
         " " * 10,
         "00",
         " " * 10,
-        _fixed(sender_qualifier or interchange.receiver_qualifier, 2, "ISA05"),
-        _fixed(sender_id or interchange.receiver_id, 15, "ISA06"),
-        _fixed(interchange.sender_qualifier, 2, "ISA07"),
-        _fixed(interchange.sender_id, 15, "ISA08"),
+        _fixed(sender_qualifier or interchange.receiver_qualifier, 2, "ZZ"),
+        _fixed(sender_id or interchange.receiver_id, 15, "CLAIMLAKE"),
+        _fixed(interchange.sender_qualifier, 2, "ZZ"),
+        _fixed(interchange.sender_id, 15, "UNKNOWN"),
         now.strftime("%y%m%d"),
         now.strftime("%H%M"),
         delims.repetition,
@@ -279,10 +279,10 @@ def _gs(
     ]
 
 
-def _fixed(value: str, width: int, name: str) -> str:
-    value = value.strip()
-    if not value or len(value) > width:
-        raise ValueError(f"{name} must be 1 to {width} characters")
+def _fixed(value: str, width: int, default: str) -> str:
+    """A fixed-width ISA party field. The received values may be malformed (that is often why a TA1 goes
+    back): keep printable characters, cut to the width, and use ``default`` when nothing is left."""
+    value = "".join(ch for ch in value if ch.isprintable()).strip()[:width].strip() or default
     return value.ljust(width)
 
 

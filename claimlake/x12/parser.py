@@ -211,6 +211,8 @@ class FileParser:
         ic = self._interchange
         if ic is None:
             return
+        if self._set is not None:
+            self._abort_set("2", "transaction set trailer (SE) missing before IEA")
         if self._group is not None:
             self._close_group(missing_ge=True)
         if _el(seg.elements, 2).strip() != ic.control_number:

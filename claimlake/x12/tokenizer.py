@@ -9,6 +9,7 @@ terminator, lines wrapped at any width, and newline used as the segment terminat
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -57,13 +58,12 @@ def _sniff_encoding(head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Decode bytes that are not valid UTF-8 as cp1252: senders mix the two, and nothing may be lost."""
-    assert isinstance(exc, UnicodeDecodeError)
-    return exc.object[exc.start : exc.end].decode("cp1252", "replace"), exc.end
+_ESCAPED = re.compile("[\udc80-\udcff]+")
 
 
-codecs.register_error("claimlake-cp1252", _cp1252_fallback)
+def from_cp1252(text: str) -> str:
+    """Bytes that were not valid UTF-8 (kept as surrogate escapes) decoded as cp1252: senders mix the two."""
+    return _ESCAPED.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1252", "replace"), text)
 
 
 class _TextReader:
@@ -81,7 +81,7 @@ class _TextReader:
         self.encoding, bom = _sniff_encoding(head)
         self.bom_length = bom
         self._pending = head[bom:]
-        errors = "claimlake-cp1252" if self.encoding == "utf-8" else "replace"
+        errors = "surrogateescape" if self.encoding == "utf-8" else "replace"
         self._decoder = codecs.getincrementaldecoder(self.encoding)(errors)
         self.eof = False
 
@@ -99,11 +99,13 @@ class _TextReader:
 
 def _check_delimiters(delims: Delimiters) -> str | None:
     """Return a TA105 code when the delimiters cannot be used, else None."""
-    if delims.segment.isalnum() or delims.segment == " ":
+    if not delims.segment.isascii() or delims.segment.isalnum() or delims.segment == " ":
         return "004"
-    if delims.element.isalnum() or delims.element in (" ", delims.segment):
+    if not delims.element.isascii() or delims.element.isalnum() or delims.element in (" ", delims.segment):
         return "026"
-    if delims.component.isalnum() or delims.component in (" ", delims.element, delims.segment):
+    if not delims.component.isascii() or delims.component.isalnum() or delims.component in (
+        " ", delims.element, delims.segment
+    ):
         return "027"
     return None
 
@@ -116,7 +118,10 @@ def parse_isa_header(text: str) -> tuple[Delimiters, list[str], int, bool]:
     """
     if len(text) < 4 or not text.startswith("ISA"):
         raise X12SyntaxError("the data does not start with an ISA segment (not an X12 interchange)")
+    text = text[: 3 * ISA_LENGTH]  # an ISA is never longer: the result must not depend on how much was read
     sep = text[3]
+    if not sep.isascii() or sep.isalnum() or sep.isspace():
+        raise X12SyntaxError("the ISA delimiters are not usable (TA1 026)", "026")
     fixed = len(text) >= ISA_LENGTH and all(text[i] == sep for i in _ISA_SEPARATOR_OFFSETS)
     if fixed:
         component, terminator, length = text[104], text[105], ISA_LENGTH
@@ -133,7 +138,7 @@ def parse_isa_header(text: str) -> tuple[Delimiters, list[str], int, bool]:
     if len(fields) != 17:
         raise X12SyntaxError(f"the ISA segment has {len(fields) - 1} elements, 16 expected")
     rep = fields[11]
-    repetition = rep if len(rep) == 1 and not rep.isalnum() and rep != " " else ""
+    repetition = rep if len(rep) == 1 and rep.isascii() and not rep.isalnum() and rep != " " else ""
     delims = Delimiters(element=sep, component=component, repetition=repetition, segment=terminator)
     code = _check_delimiters(delims)
     if code is not None:
@@ -180,7 +185,12 @@ class Tokenizer:
         self.delimiters: Delimiters | None = None
         self.isa_fixed_width = True
         self.ordinal = 0
-        self.offset = 0
+        self._pieces: list[str] = []
+        self._index = 0
+        self._region_offset = 0
+        self._term_width = 1
+        self._ascii = True
+        self._fixed_offset = 0
 
     @property
     def encoding(self) -> str:
@@ -191,7 +201,7 @@ class Tokenizer:
             return len(text) * self._reader.char_width
         if self._reader.char_width == 2:
             return len(text.encode("utf-16-le"))
-        return len(text.encode(self._reader.encoding, "replace"))
+        return len(text.encode(self._reader.encoding, "surrogateescape"))
 
     def elements(self) -> Iterator[list[str]]:
         """The fast path: each segment's element list; ``ordinal`` and ``offset`` describe the last one."""
@@ -204,27 +214,22 @@ class Tokenizer:
             raise X12SyntaxError("the file is empty", "023")
         first = True
         while True:
-            # --- between interchanges: find and read the next ISA ---
-            stripped = buf.lstrip()
-            offset += self._width(buf[: len(buf) - len(stripped)])
-            buf = stripped
-            while len(buf) < ISA_LENGTH + 2 and not reader.eof:
-                buf += reader.read()
-                stripped = buf.lstrip()
-                offset += self._width(buf[: len(buf) - len(stripped)])
-                buf = stripped
+            # --- between interchanges: skip blank space, then find and read the next ISA ---
+            buf, offset = self._skip_blank(buf, offset)
             if not buf:
                 return
+            while len(buf) < 3 * ISA_LENGTH and not reader.eof:  # enough for an ISA wider than 106 too
+                buf += reader.read()
             if not buf.startswith("ISA"):
                 if first:
                     raise X12SyntaxError("the data does not start with an ISA segment (not an X12 interchange)")
                 skipped, buf = self._resync(buf)
                 self._report_junk(offset)
                 offset += self._width(skipped)
-                if not buf:
-                    return
+                continue
             first = False
             delims, fields, length, fixed = _read_isa(buf)
+            fields = [f if f.isascii() else from_cp1252(f) for f in fields]
             self.delimiters, self.isa_fixed_width = delims, fixed
             self.ordinal += 1
             self.offset = offset
@@ -239,6 +244,16 @@ class Tokenizer:
     def __iter__(self) -> Iterator[Segment]:
         for elements in self.elements():
             yield Segment(elements, self.ordinal, self.offset)
+
+    def _skip_blank(self, buf: str, offset: int) -> tuple[str, int]:
+        """Drop leading white space (reading on while that is all there is); return the buffer and its offset."""
+        while True:
+            stripped = buf.lstrip()
+            offset += self._width(buf[: len(buf) - len(stripped)])
+            buf = stripped
+            if buf or self._reader.eof:
+                return buf, offset
+            buf = self._reader.read()
 
     def _resync(self, buf: str) -> tuple[str, str]:
         """Skip junk up to the next ISA in the buffer (reading more as needed)."""
@@ -276,12 +291,14 @@ class Tokenizer:
                     break
                 buf += reader.read()
                 continue
-            pieces = buf[:end].split(term)
-            rest = buf[end + 1 :]
-            offset, ended = yield from self._region(pieces, offset, delims)
+            region, rest = buf[:end], buf[end + 1 :]
+            pieces = region.split(term)
+            ended = yield from self._region(region, pieces, offset, delims)
             if ended >= 0:
+                offset = self._offset_after(ended)
                 remainder = term.join(pieces[ended + 1 :]) + (term if ended + 1 < len(pieces) else "")
                 return remainder + rest, offset, True
+            offset += self._width(region) + self._width(term)
             buf = rest
             if reader.eof and not buf.strip():
                 return "", offset, False
@@ -292,40 +309,65 @@ class Tokenizer:
         return (yield from self._tail(buf, offset, delims.element))
 
     def _region(
-        self, pieces: list[str], offset: int, delims: Delimiters
-    ) -> Generator[list[str], None, tuple[int, int]]:
-        """Yield the segments of complete pieces; return (offset after them, index of an IEA piece or -1)."""
+        self, region: str, pieces: list[str], offset: int, delims: Delimiters
+    ) -> Generator[list[str], None, int]:
+        """Yield the segments of complete pieces; return the index of an IEA piece or -1.
+
+        Byte offsets are not added up here: ``offset`` computes them on demand (only envelope segments
+        and findings need them), from the pieces and the index of the current one.
+        """
         sep = delims.element
-        term_width = self._width(delims.segment)
-        ascii_region = self._reader.char_width == 1 and all(p.isascii() for p in pieces)
-        line_breaks = any("\n" in p or "\r" in p for p in pieces)
-        width = len if ascii_region else self._width
-        for i, raw in enumerate(pieces):
+        self._pieces, self._region_offset, self._term_width = pieces, offset, self._width(delims.segment)
+        self._ascii = ascii_region = self._reader.char_width == 1 and region.isascii()
+        line_breaks = "\n" in region or "\r" in region
+        i = -1
+        for raw in pieces:
+            i += 1
             seg = raw.strip()
             if not seg:
-                offset += width(raw) + term_width
                 continue
-            lead = 0 if raw[0] == seg[0] else width(raw[: len(raw) - len(raw.lstrip())])
             if line_breaks and ("\n" in seg or "\r" in seg):  # a segment wrapped across lines
                 seg = seg.replace("\r", "").replace("\n", "")
+            if not ascii_region and not seg.isascii():
+                seg = from_cp1252(seg)
             elements = seg.split(sep)
             if not elements[0].isalnum():
                 elements[0] = elements[0].strip()
             self.ordinal += 1
-            self.offset = offset + lead
+            self._index = i
             yield elements
-            offset += width(raw) + term_width
             if elements[0] == "IEA":
-                return offset, i
-        return offset, -1
+                return i
+        self._pieces = []
+        return -1
+
+    @property
+    def offset(self) -> int:
+        """Byte offset of the last segment yielded."""
+        if not self._pieces:
+            return self._fixed_offset
+        raw = self._pieces[self._index]
+        lead = len(raw) - len(raw.lstrip())
+        return self._offset_after(self._index - 1) + self._width(raw[:lead])
+
+    @offset.setter
+    def offset(self, value: int) -> None:
+        self._pieces = []
+        self._fixed_offset = value
+
+    def _offset_after(self, index: int) -> int:
+        """Byte offset just after piece ``index`` (and its terminator) of the current region."""
+        before = self._pieces[: index + 1]
+        width = sum(map(len, before)) if self._ascii else sum(map(self._width, before))
+        return self._region_offset + width + len(before) * self._term_width
 
     def _tail(self, buf: str, offset: int, sep: str) -> Generator[list[str], None, tuple[str, int, bool]]:
         """The last segment when the data ends without a terminator."""
         tail = buf.strip(_NEWLINES + " ")
         if tail:
-            elements = tail.replace("\r", "").replace("\n", "").split(sep)
+            elements = from_cp1252(tail.replace("\r", "").replace("\n", "")).split(sep)
             self.ordinal += 1
-            self.offset = offset
+            self.offset = offset + self._width(buf[: len(buf) - len(buf.lstrip(_NEWLINES + " "))])
             yield elements
             if elements[0] == "IEA":
                 return "", offset + self._width(buf), True
