@@ -7,6 +7,11 @@ from pathlib import Path
 from typing import IO, Protocol
 
 
+def _printable(value: str) -> str:
+    """X12 data never holds line breaks or NUL; damaged input might, and a CSV row must stay one line."""
+    return value.replace("\r", " ").replace("\n", " ").replace("\x00", "")
+
+
 class RowSink(Protocol):
     def begin_set(self) -> None: ...
     def write(self, table: str, row: list[str]) -> None: ...
@@ -78,8 +83,8 @@ class CsvDirectorySink:
     def _emit(self, table: str, writer: csv._writer, row: list[str]) -> None:  # type: ignore[name-defined]
         """Join directly when no value needs CSV quoting (the common case); the csv module otherwise."""
         line = ",".join(row)
-        if '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1:
-            writer.writerow(row)
+        if '"' in line or "\n" in line or "\r" in line or "\x00" in line or line.count(",") != len(row) - 1:
+            writer.writerow([_printable(v) for v in row])
         else:
             self._files[table].write(line + "\n")
 
