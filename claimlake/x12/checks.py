@@ -18,20 +18,21 @@ Report = Callable[[Finding], None]
 ZERO = Decimal("0")
 
 
+_DOUBLED = {str(d): (2 * d - 9 if 2 * d > 9 else 2 * d) for d in range(10)}
+_PLAIN = {str(d): d for d in range(10)}
+
+
 @lru_cache(maxsize=1 << 16)
 def npi_is_valid(npi: str) -> bool:
-    """10 digits, first 1 or 2, Luhn check digit over '80840' + the first nine digits."""
+    """10 digits, first 1 or 2, Luhn check digit over '80840' + the first nine digits.
+
+    The prefix 80840 adds 24 to the Luhn sum; counting from the check digit, the 1st, 3rd, ... of the nine
+    base digits are doubled.
+    """
     if len(npi) != 10 or not npi.isdigit() or npi[0] not in "12":
         return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + npi[:9])):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10 == int(npi[9])
+    total = 24 + sum(map(_DOUBLED.__getitem__, npi[0:9:2])) + sum(map(_PLAIN.__getitem__, npi[1:9:2]))
+    return (10 - total % 10) % 10 == _PLAIN[npi[9]]
 
 
 def to_decimal(value: str) -> Decimal | None:
@@ -57,6 +58,10 @@ class _Base:
     def get(self, table: str, row: list[str], name: str) -> str:
         i = self._idx[table].get(name, -1) if table in self._idx else -1
         return row[i] if 0 <= i < len(row) else ""
+
+    def index(self, table: str, name: str) -> int:
+        """Position of a column, or -1 when the table lacks it (a checker then reads "")."""
+        return self._idx.get(table, {}).get(name, -1)
 
     def flag(self, table: str, row: list[str], flag: str) -> None:
         i = self.col(table, "dq_flags")
@@ -91,13 +96,14 @@ class Check837(_Base):
         super().__init__(headers, report, st_ordinal)
         self._line_sum: dict[str, Decimal] = defaultdict(Decimal)
         self._bad_npi: dict[str, list[str]] = defaultdict(list)
+        self._line_claim = self.index("claim_line", "claim_ordinal")
+        self._line_charge = self.index("claim_line", "line_charge_amt")
 
     def hooks(self) -> dict[str, Callable[[list[str]], None]]:
         return {"claim_line": self._line, "claim_provider": self._provider, "claim": self._claim}
 
     def _line(self, row: list[str]) -> None:
-        self._line_sum[self.get("claim_line", row, "claim_ordinal")] += _amount(
-            self.get("claim_line", row, "line_charge_amt"))
+        self._line_sum[row[self._line_claim]] += _amount(row[self._line_charge])
 
     def _provider(self, row: list[str]) -> None:
         get = self.get

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -54,74 +53,97 @@ class MemorySink:
         return {table: len(rows) for table, rows in self.rows.items()}
 
 
+class _TableFile:
+    """One table's CSV file: lines not yet written, rows written, rows committed, where the open set began."""
+
+    __slots__ = ("handle", "lines", "written", "committed", "mark", "set_start")
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.lines: list[str] = []
+        self.written = 0
+        self.committed = 0
+        self.mark = handle.tell()
+        self.set_start = 0
+
+    def flush(self) -> None:
+        if self.lines:
+            self.handle.write("\n".join(self.lines) + "\n")
+            self.written += len(self.lines)
+            self.lines.clear()
+
+
+def _csv_field(value: str) -> str:
+    value = _printable(value)
+    if "," in value or '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
 class CsvDirectorySink:
-    """One CSV file per table (header row first) in a folder; a rejected set is truncated away."""
+    """One CSV file per table (header row first) in a folder; a rejected set is truncated away.
+
+    Lines are buffered per table and written in blocks; at the start of each transaction set the buffers
+    are written and the file positions noted, so a rollback is a truncate.
+    """
+
+    BLOCK = 4096  # lines per write
 
     def __init__(self, folder: Path, headers: dict[str, list[str]]) -> None:
         self.folder = folder
         self.headers = headers
-        self._files: dict[str, IO[str]] = {}
-        self._writers: dict[str, csv._writer] = {}  # type: ignore[name-defined]
-        self._marks: dict[str, int] = {}
-        self._counts: dict[str, int] = {}
-        self._set_counts: dict[str, int] = {}
+        self._tables: dict[str, _TableFile] = {}
         self._in_set = False
         folder.mkdir(parents=True, exist_ok=True)
 
-    def _writer(self, table: str) -> csv._writer:  # type: ignore[name-defined]
-        writer = self._writers.get(table)
-        if writer is None:
-            handle = open(self.folder / f"{table}.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(self.headers[table])
-            self._files[table], self._writers[table] = handle, writer
-        return writer
+    def _open(self, table: str) -> _TableFile:
+        handle = open(self.folder / f"{table}.csv", "w", newline="", encoding="utf-8")  # noqa: SIM115
+        handle.write(",".join(_csv_field(c) for c in self.headers[table]) + "\n")
+        target = self._tables[table] = _TableFile(handle)
+        return target
 
     def begin_set(self) -> None:
-        self._marks, self._set_counts, self._in_set = {}, {}, True
-
-    def _emit(self, table: str, writer: csv._writer, row: list[str]) -> None:  # type: ignore[name-defined]
-        """Join directly when no value needs CSV quoting (the common case); the csv module otherwise."""
-        line = ",".join(row)
-        if '"' in line or "\n" in line or "\r" in line or "\x00" in line or line.count(",") != len(row) - 1:
-            writer.writerow([_printable(v) for v in row])
-        else:
-            self._files[table].write(line + "\n")
+        for target in self._tables.values():
+            target.flush()
+            target.mark, target.set_start = target.handle.tell(), target.written
+        self._in_set = True
 
     def write(self, table: str, row: list[str]) -> None:
-        writer = self._writer(table)
+        target = self._tables.get(table) or self._open(table)
+        line = ",".join(row)
+        if line.count(",") != len(row) - 1 or '"' in line or "\n" in line or "\r" in line or "\x00" in line:
+            line = ",".join(map(_csv_field, row))
+        target.lines.append(line)
         if not self._in_set:
-            self._emit(table, writer, row)
-            self._counts[table] = self._counts.get(table, 0) + 1
-            return
-        if table not in self._marks:
-            self._files[table].flush()
-            self._marks[table] = self._files[table].tell()
-        self._emit(table, writer, row)
-        self._set_counts[table] = self._set_counts.get(table, 0) + 1
+            target.committed += 1
+        if len(target.lines) >= self.BLOCK:
+            target.flush()
 
     def commit_set(self) -> None:
-        for table, n in self._set_counts.items():
-            self._counts[table] = self._counts.get(table, 0) + n
-        self._marks, self._set_counts, self._in_set = {}, {}, False
+        for target in self._tables.values():
+            target.committed = target.written + len(target.lines)
+        self._in_set = False
 
     def rollback_set(self) -> None:
-        for table, mark in self._marks.items():
-            handle = self._files[table]
-            handle.flush()
-            handle.seek(mark)
-            handle.truncate()
-        self._marks, self._set_counts, self._in_set = {}, {}, False
+        for target in self._tables.values():
+            target.lines.clear()
+            target.handle.flush()
+            target.handle.seek(target.mark)
+            target.handle.truncate()
+            target.written = target.committed = target.set_start
+        self._in_set = False
 
     def counts(self) -> dict[str, int]:
-        return dict(self._counts)
+        return {table: t.committed for table, t in self._tables.items() if t.committed}
 
     def ensure_all(self) -> None:
         """Create every table's file (header only when empty), so readers find a stable set of files."""
         for table in self.headers:
-            self._writer(table)
+            if table not in self._tables:
+                self._open(table)
 
     def close(self) -> None:
-        for handle in self._files.values():
-            handle.close()
-        self._files, self._writers = {}, {}
+        for target in self._tables.values():
+            target.flush()
+            target.handle.close()
+        self._tables = {}

@@ -288,7 +288,7 @@ class SetWalker:
         comp = self._comp
         context: list[str] | None = None
         for item in _items(plan, elements):
-            if not _keep(plan, item, comp):
+            if plan.where and not _keep(plan, item, comp):
                 continue
             if context is None:
                 context = plan.template.copy()
@@ -372,8 +372,7 @@ def _items(plan: Plan, elements: list[str]) -> list[list[str]]:
 
 
 def _keep(plan: Plan, item: list[str], comp: str) -> bool:
-    for (slot, values, keep), (_, index, part) in zip(plan.where, plan.item_cols_for_where, strict=True):
-        del slot
+    for (_, values, keep), (_, index, part) in zip(plan.where, plan.item_cols_for_where, strict=True):
         if (_element(item, index, part, comp) in values) != keep:
             return False
     return True
