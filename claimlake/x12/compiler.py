@@ -89,6 +89,8 @@ class LoopDef:
     )
     required_rules: list[SegRule] = field(default_factory=list)
     required_children: list[LoopDef] = field(default_factory=list)
+    required_rule_indexes: frozenset[int] = frozenset()
+    required_child_ids: frozenset[str] = frozenset()
     qualified_keys: frozenset[str] = frozenset()  # segment ids whose "ID*Q" key some column reads
 
     @property
@@ -181,6 +183,8 @@ def _index(loop: LoopDef) -> None:
         )
     loop.required_rules = [rule for rule in loop.rules[1:] if rule.required]
     loop.required_children = [child for child in loop.children if child.required]
+    loop.required_rule_indexes = frozenset(rule.index for rule in loop.required_rules)
+    loop.required_child_ids = frozenset(child.id for child in loop.required_children)
 
 
 def _relax(loop: LoopDef) -> None:

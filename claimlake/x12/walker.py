@@ -251,6 +251,8 @@ class SetWalker:
 
     def _check_required(self, inst: LoopInstance) -> None:
         loop = inst.loop
+        if inst.counts.keys() >= loop.required_rule_indexes and inst.child_counts.keys() >= loop.required_child_ids:
+            return
         for rule in loop.required_rules:
             if rule.index not in inst.counts:
                 self._finding("3", f"required segment {rule.seg} missing in loop {loop.id}", rule.seg, inst.pos,
@@ -372,6 +374,10 @@ def _items(plan: Plan, elements: list[str]) -> list[list[str]]:
 
 
 def _keep(plan: Plan, item: list[str], comp: str) -> bool:
+    if len(plan.where) == 1:  # the usual case: one condition on the item's first component
+        _, values, keep = plan.where[0]
+        _, index, part = plan.item_cols_for_where[0]
+        return (_element(item, index, part, comp) in values) == keep
     for (_, values, keep), (_, index, part) in zip(plan.where, plan.item_cols_for_where, strict=True):
         if (_element(item, index, part, comp) in values) != keep:
             return False
