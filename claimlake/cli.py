@@ -157,6 +157,181 @@ def generate(
     out.print(table)
 
 
+def _default_root() -> Path:
+    import os
+
+    return Path(os.environ.get("CLAIMLAKE_ROOT", ".claimlake"))
+
+
+@app.command()
+def demo(
+    root: Annotated[Path | None, typer.Option("--root", help="Lake folder (default .claimlake or $CLAIMLAKE_ROOT).")]
+    = None,
+    members: Annotated[int, typer.Option("--members", min=1)] = 5000,
+    claims: Annotated[int, typer.Option("--claims", min=1)] = 50000,
+    seed: Annotated[int, typer.Option("--seed")] = 42,
+) -> None:
+    """Generate a linked synthetic dataset, parse it, reconcile it with what was generated, print a summary."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from claimlake.demo import run_demo
+
+    root = root or _default_root()
+    with Progress(TextColumn("{task.description:>10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        tasks: dict[str, object] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+
+        report = run_demo(root, members=members, claims=claims, seed=seed, on_progress=advance)
+    _print_demo(report)
+    if not report.reconciled:
+        raise typer.Exit(1)
+
+
+def _print_demo(report: object) -> None:
+    from claimlake.demo import DemoReport
+
+    assert isinstance(report, DemoReport)
+    statuses = Counter(r.status for r in report.results)
+    out.print(f"[bold]claimlake demo[/bold]: {len(report.results)} files generated into {report.input_dir}")
+    out.print("files: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())), highlight=False)
+    table = Table(title="Reconciliation: generated vs loaded")
+    for column in ("measure", "generated", "loaded", ""):
+        table.add_column(column)
+    for check in report.checks:
+        table.add_row(check.measure, check.expected, check.actual, "ok" if check.ok else "MISMATCH")
+    out.print(table)
+    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items()), highlight=False)
+    out.print(f"raw tables: {report.raw_dir}/<table>.csv   acks: {report.raw_dir}/acks/", highlight=False)
+    out.print(f"try: claimlake validate {report.input_dir}/837p-1.x12 --no-deep", highlight=False)
+
+
+@app.command()
+def run(
+    input_dir: Annotated[Path, typer.Option("--input", help="Folder of X12 files to load.")],
+    root: Annotated[Path | None, typer.Option("--root", help="Lake folder (default .claimlake or $CLAIMLAKE_ROOT).")]
+    = None,
+) -> None:
+    """Take a folder of X12 files through ingest, parse, silver and gold on this machine."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from claimlake.local.runner import LocalRunner, input_files
+    from claimlake.spark import JavaMissingError
+
+    if not input_dir.is_dir():
+        err.print(f"claimlake: {input_dir}: not a folder", markup=False, highlight=False)
+        raise typer.Exit(2)
+    root = root or _default_root()
+    files = input_files(input_dir)
+    if not files:
+        err.print(f"claimlake: {input_dir}: no files to load", markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with Progress(TextColumn("{task.description:>8}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=err) as progress:
+            tasks: dict[str, object] = {}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(stage, total=total)
+                progress.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+            report = LocalRunner(root, progress=advance).run(files)
+    except JavaMissingError as exc:
+        err.print(f"claimlake: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except PermissionError as exc:
+        err.print(f"claimlake: cannot write to {exc.filename or root}: permission denied", markup=False,
+                  highlight=False)
+        raise typer.Exit(2) from None
+    _print_run(report)
+
+
+def _print_run(report: object) -> None:
+    from claimlake.local.runner import RunReport
+
+    assert isinstance(report, RunReport)
+    statuses = Counter(p.status for p in report.parsed)
+    out.print(f"[bold]run {report.run_id}[/bold]: {len(report.received)} new files, {len(report.skipped)} already "
+              f"loaded; " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())))
+    for parsed in report.parsed:
+        for line in parsed.errors:
+            err.print(line, markup=False, highlight=False)
+    for layer, counts in report.rows.items():
+        out.print(f"{layer}: " + ", ".join(f"{t} {n:,}" for t, n in sorted(counts.items())), highlight=False)
+    out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items()), highlight=False)
+    out.print(f"lake: {report.root}/buckets/lake   query it: claimlake sql \"SELECT ...\" --root {report.root}",
+              highlight=False)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL over the gold and silver tables (DuckDB dialect).")],
+    root: Annotated[Path | None, typer.Option("--root", help="Lake folder (default .claimlake or $CLAIMLAKE_ROOT).")]
+    = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Query the lake with DuckDB: every gold and silver table is a view."""
+    import csv as csv_module
+
+    import duckdb
+
+    from claimlake.local.query import run_sql
+
+    if fmt not in ("table", "csv", "json"):
+        err.print("claimlake: --format must be table, csv or json", markup=False, highlight=False)
+        raise typer.Exit(2)
+    try:
+        columns, rows = run_sql(root or _default_root(), query)
+    except duckdb.Error as exc:
+        err.print(f"claimlake: {str(exc).splitlines()[0]}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str) + "\n")
+    elif fmt == "csv":
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+schema_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Things derived from schemas/.")
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("docs")
+def schema_docs(
+    out_path: Annotated[Path | None, typer.Option("--out", help="Where to write (default docs/data-dictionary.md).")]
+    = None,
+    check: Annotated[bool, typer.Option("--check", help="Only check that the file is up to date (exit 1 if not).")]
+    = False,
+) -> None:
+    """Write the data dictionary generated from schemas/ (raw, silver, gold)."""
+    from claimlake.contracts.dictionary import DICTIONARY_PATH, render_data_dictionary, write_data_dictionary
+
+    target = out_path or DICTIONARY_PATH
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != render_data_dictionary():
+            err.print(f"{target} is out of date: run `claimlake schema docs`", markup=False, highlight=False)
+            raise typer.Exit(1)
+        out.print(f"{target} is up to date", highlight=False)
+        return
+    changed = write_data_dictionary(target)
+    out.print(f"{target} {'written' if changed else 'already up to date'}", highlight=False)
+
+
 def main() -> None:
     app()
 

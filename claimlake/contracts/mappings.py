@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 import yaml
@@ -129,7 +129,7 @@ class MappingSpec(BaseModel):
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else value
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_mapping_specs() -> tuple[MappingSpec, ...]:
     """Every mapping file, validated."""
     folder = contracts_root() / "mappings"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from claimlake.contracts import contracts_root
 
@@ -36,7 +36,12 @@ class Column(BaseModel):
     def _known_type(cls, value: str) -> str:
         if not _TYPE.match(value):
             raise ValueError(f"unknown column type {value!r}")
-        return value.replace(" ", "")
+        value = value.replace(" ", "")
+        if value.startswith("decimal("):
+            precision, scale = (int(x) for x in value[8:-1].split(","))
+            if not 1 <= precision <= 38 or scale > precision:
+                raise ValueError(f"decimal precision must be 1..38 and scale <= precision: {value}")
+        return value
 
     @field_validator("values", mode="before")
     @classmethod
@@ -57,6 +62,17 @@ class TableSchema(BaseModel):
     partition_by: list[str] = Field(default_factory=list)
     columns: list[Column]
 
+    @model_validator(mode="after")
+    def _keys_name_columns(self) -> TableSchema:
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.table}: duplicate column names")
+        for field_name in ("primary_key", "natural_key", "partition_by"):
+            unknown = set(getattr(self, field_name)) - set(names)
+            if unknown:
+                raise ValueError(f"{self.table}: {field_name} names unknown columns {sorted(unknown)}")
+        return self
+
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
@@ -72,7 +88,7 @@ def _schema_dir(layer: str) -> Path:
     return contracts_root() / "schemas" / layer
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_layer(layer: str) -> dict[str, TableSchema]:
     """All schemas of one layer, by table name."""
     tables: dict[str, TableSchema] = {}
