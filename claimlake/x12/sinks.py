@@ -56,7 +56,7 @@ class MemorySink:
 class _TableFile:
     """One table's CSV file: lines not yet written, rows written, rows committed, where the open set began."""
 
-    __slots__ = ("handle", "lines", "written", "committed", "mark", "set_start")
+    __slots__ = ("committed", "handle", "lines", "mark", "set_start", "written")
 
     def __init__(self, handle: IO[str]) -> None:
         self.handle = handle
