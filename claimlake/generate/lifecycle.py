@@ -95,6 +95,7 @@ def _follow_up(batch: Batch, original: ClaimPayment, frequency: str) -> Claim:
         lines=lines,
         total_charge=total_charge(lines),
         original_ref=original.payer_claim_id,
+        replaces_charge=source.total_charge,
         submitted=submitted,
     )
 

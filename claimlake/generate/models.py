@@ -143,6 +143,7 @@ class Claim:
     service_to: date
     submitted: date
     original_ref: str = ""  # REF*F8: the payer claim control number (CLP07) of the claim it replaces
+    replaces_charge: Decimal = Decimal("0")  # CLM02 of the claim a replacement (7) or void (8) supersedes
     admission_type: str = ""  # CL101
     admission_source: str = ""  # CL102
     discharge_status: str = ""  # CL103

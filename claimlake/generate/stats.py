@@ -20,6 +20,7 @@ class ClaimStats:
     lines: int = 0  # LX in 2400
     diagnoses: int = 0  # HI composites ABK/ABF/ABJ/APR/ABN
     total_charge_amt: Decimal = ZERO  # sum of CLM02
+    current_charge_amt: Decimal = ZERO  # sum of CLM02 over current versions: replaced and voided claims left out
     replacements: int = 0  # CLM05-3 = 7
     voids: int = 0  # CLM05-3 = 8
 

@@ -192,6 +192,7 @@ def claims_body(
         stats.lines += len(claim.lines)
         stats.diagnoses += len(claim.diagnoses)
         stats.total_charge_amt += claim.total_charge
+        stats.current_charge_amt += (claim.total_charge if claim.frequency != "8" else 0) - claim.replaces_charge
         stats.replacements += claim.frequency == "7"
         stats.voids += claim.frequency == "8"
     return body

@@ -86,3 +86,16 @@ def test_payments_link_back_to_claims(parsed: tuple[dict, MemorySink, list]) -> 
     assert all(r["claim_id"] in claim_ids for r in sink.rows["claim_payment"])
     controls = [r["line_control_number"] for r in sink.rows["service_payment"]]
     assert controls and all(c in line_controls for c in controls)
+
+
+def test_current_billed_total_leaves_out_replaced_and_voided_claims(parsed: tuple[dict, MemorySink, list]) -> None:
+    manifest, sink, _ = parsed
+    claims = sink.rows["claim"]
+    # the generator names a follow-up after the claim it supersedes: <CLM01>R (replacement), <CLM01>V (void)
+    ids = {c["claim_id"] for c in claims}
+    superseded = {c["claim_id"] for c in claims if c["claim_id"] + "R" in ids or c["claim_id"] + "V" in ids}
+    current = sum((Decimal(c["total_charge_amt"]) for c in claims
+                   if c["claim_frequency_code"] == "7"
+                   or (c["claim_frequency_code"] == "1" and c["claim_id"] not in superseded)), Decimal(0))
+    expected = sum((Decimal(manifest["kinds"][k]["current_charge_amt"]) for k in ("837p", "837i", "837d")), Decimal(0))
+    assert superseded and current == expected
