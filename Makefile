@@ -30,6 +30,8 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/parse.py
+	$(PY) bench/generate.py --claims 100000 --members 10000
+	$(PY) bench/pipeline.py --claims 100000
 
 clean:
 	rm -rf .claimlake build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

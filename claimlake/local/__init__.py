@@ -1,0 +1,1 @@
+"""The local runtime: filesystem object store, lake layout, runner, DuckDB queries."""

@@ -1,0 +1,15 @@
+"""Ports: the small interfaces the core talks to. Adapters: claimlake.local (filesystem, SQLite) and lambdas/ (AWS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+
+class ObjectStore(Protocol):
+    """Objects addressed as (bucket, key), with the same key layout on S3 and on a local disk."""
+
+    def put_bytes(self, bucket: str, key: str, data: bytes) -> None: ...
+    def get_bytes(self, bucket: str, key: str) -> bytes: ...
+    def exists(self, bucket: str, key: str) -> bool: ...
+    def list_keys(self, bucket: str, prefix: str = "") -> Iterator[str]: ...
