@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
+from claimlake.manifest import ManifestStore
+
 
 class ObjectStore(Protocol):
     """Objects addressed as (bucket, key), with the same key layout on S3 and on a local disk."""
@@ -13,3 +15,6 @@ class ObjectStore(Protocol):
     def get_bytes(self, bucket: str, key: str) -> bytes: ...
     def exists(self, bucket: str, key: str) -> bool: ...
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[str]: ...
+
+
+__all__ = ["ManifestStore", "ObjectStore"]
