@@ -10,7 +10,7 @@ from pathlib import Path
 from claimlake.local.layout import ARCHIVE, LAKE, RAW, ack_key, archive_key, raw_key, safe_partner
 from claimlake.local.store import LocalObjectStore
 from claimlake.x12.findings import X12Error
-from claimlake.x12.parser import file_id_of_path
+from claimlake.x12.parser import FILE_ID_LENGTH, sha256_of_path
 from claimlake.x12.tokenizer import Tokenizer
 
 _KINDS = {"X222": "837p", "X223": "837i", "X224": "837d", "X221": "835", "X220": "834"}
@@ -22,6 +22,7 @@ class Received:
 
     path: Path
     file_id: str
+    sha256: str
     kind: str  # 834, 835, 837p, 837i, 837d, or unknown
     partner: str
     received: date
@@ -62,13 +63,14 @@ def detect(path: Path) -> tuple[str, str, list[str]]:
 def ingest(store: LocalObjectStore, path: Path, *, received: date | None = None) -> Received:
     """Hash, detect and archive a file (the archive object is written once and never rewritten)."""
     received = received or datetime.now(UTC).date()
-    file_id = file_id_of_path(path)
+    sha256 = sha256_of_path(path)
+    file_id = sha256[:FILE_ID_LENGTH]
     kind, partner, controls = detect(path)
     ext = kind if kind != "unknown" else "bin"
     key = archive_key(partner, received, file_id, ext)
     if not store.exists(ARCHIVE, key):
         store.put_file(ARCHIVE, key, path)
-    return Received(path, file_id, kind, partner, received, path.stat().st_size, key, controls)
+    return Received(path, file_id, sha256, kind, partner, received, path.stat().st_size, key, controls)
 
 
 def parse_received(root: Path, item: Received) -> Parsed:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import time
 import uuid
@@ -13,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimlake.local.ingest import Parsed, Received, ingest, parse_received
-from claimlake.local.layout import RAW, LakePaths
+from claimlake.local.layout import LakePaths
+from claimlake.local.manifest_sqlite import SqliteManifestStore
 from claimlake.local.store import LocalObjectStore
+from claimlake.manifest import FileRecord, FileStatus, RegisterOutcome, RunRecord, RunStatus, utcnow
 from claimlake.pipeline import PIPELINE
 
 if TYPE_CHECKING:
@@ -40,11 +41,6 @@ def input_files(folder: Path) -> list[Path]:
                                                                               p.relative_to(folder).parts))
 
 
-def _already_parsed(root: Path, file_id: str) -> bool:
-    return bool(glob.glob(str(root / "buckets" / RAW / "raw" / "*" / "envelope" / "**" / f"{file_id}.csv"),
-                          recursive=True))
-
-
 class LocalRunner:
     def __init__(self, root: Path, *, workers: int | None = None, progress: Progress | None = None) -> None:
         self.root = root
@@ -52,23 +48,41 @@ class LocalRunner:
         self.paths = LakePaths(root)
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
         self.progress = progress or (lambda step, done, total: None)
+        self.manifest = SqliteManifestStore(root / "manifest.db")
 
     def run(self, files: list[Path]) -> RunReport:
         report = RunReport(run_id=time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[:6],
                            root=self.root)
+        self.manifest.start_run(RunRecord(run_id=report.run_id, started_at=utcnow()))
         steps: dict[str, Callable[[RunReport, list[Path]], None]] = {
             "ingest": self._ingest, "parse": self._parse, "silver": self._silver, "gold": self._gold,
         }
-        for step in PIPELINE:
-            start = time.perf_counter()
-            steps[step.name](report, files)
-            report.seconds[step.name] = time.perf_counter() - start
+        status = RunStatus.FAILED
+        try:
+            for step in PIPELINE:
+                start = time.perf_counter()
+                steps[step.name](report, files)
+                report.seconds[step.name] = time.perf_counter() - start
+            status = RunStatus.SUCCEEDED
+        finally:
+            self.manifest.finish_run(report.run_id, status, report.seconds,
+                                     file_ids=tuple(r.file_id for r in report.received))
         return report
 
     def _ingest(self, report: RunReport, files: list[Path]) -> None:
         for n, path in enumerate(files, start=1):
             item = ingest(self.store, path)
-            (report.skipped if _already_parsed(self.root, item.file_id) else report.received).append(item)
+            record = FileRecord(
+                file_id=item.file_id, sha256=item.sha256, name=path.name, kind=item.kind, partner=item.partner,
+                uploader="local", received_at=utcnow(), size_bytes=item.size,
+                control_numbers=tuple(item.control_numbers), status=FileStatus.ARCHIVED,
+                archive_key=item.archive_key, run_id=report.run_id,
+            )
+            outcome = self.manifest.register(record)
+            if outcome is RegisterOutcome.DUPLICATE_BYTES:
+                report.skipped.append(item)
+            else:
+                report.received.append(item)
             self.progress("ingest", n, len(files))
 
     def _parse(self, report: RunReport, files: list[Path]) -> None:
@@ -78,7 +92,17 @@ class LocalRunner:
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
             for n, parsed in enumerate(pool.map(parse_received, [self.root] * len(todo), todo), start=1):
                 report.parsed.append(parsed)
+                self._record_parse(parsed, report.run_id)
                 self.progress("parse", n, len(todo))
+
+    def _record_parse(self, parsed: Parsed, run_id: str) -> None:
+        self.manifest.set_counts(parsed.file_id, parsed.tables)
+        self.manifest.add_lineage(parsed.file_id, raw_keys=parsed.raw_keys, ack_keys=parsed.ack_keys)
+        if parsed.status == "rejected":
+            reasons = ["nothing in the file could be loaded"]
+            self.manifest.set_status(parsed.file_id, FileStatus.REJECTED, reasons=reasons, run_id=run_id)
+        else:
+            self.manifest.set_status(parsed.file_id, FileStatus.PARSED, run_id=run_id)
 
     def _spark(self) -> SparkSession:
         from claimlake.spark import check_java, local_spark
@@ -96,6 +120,9 @@ class LocalRunner:
     def _gold(self, report: RunReport, files: list[Path]) -> None:
         self.progress("gold", 0, 1)
         report.rows["gold"] = gold_step(self._spark(), self.paths)
+        for parsed in report.parsed:
+            if parsed.status != "rejected":
+                self.manifest.set_status(parsed.file_id, FileStatus.PUBLISHED, run_id=report.run_id)
         self.progress("gold", 1, 1)
 
 

@@ -40,12 +40,16 @@ def file_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:FILE_ID_LENGTH]
 
 
-def file_id_of_path(path: Path) -> str:
+def sha256_of_path(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()[:FILE_ID_LENGTH]
+    return digest.hexdigest()
+
+
+def file_id_of_path(path: Path) -> str:
+    return sha256_of_path(path)[:FILE_ID_LENGTH]
 
 
 @dataclass
