@@ -306,6 +306,68 @@ def sql(
         out.print(table)
 
 
+@app.command()
+def status(
+    file_id: Annotated[str | None, typer.Argument(help="Show one file's record and lineage.")] = None,
+    root: Annotated[Path | None, typer.Option("--root", help="Lake folder (default .claimlake or $CLAIMLAKE_ROOT).")]
+    = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+) -> None:
+    """List received files and pipeline runs, or show one file's lineage from archive to gold."""
+    from claimlake.local.manifest_sqlite import SqliteManifestStore
+
+    root = root or _default_root()
+    database = root / "manifest.db"
+    if not database.is_file():
+        err.print(f"claimlake: no lake at {root} yet (run `claimlake run --input DIR` first)", markup=False,
+                  highlight=False)
+        raise typer.Exit(2)
+    store = SqliteManifestStore(database)
+    if file_id:
+        _print_file(store, file_id)
+        return
+    files = Table(title="Files")
+    for column in ("file_id", "name", "kind", "partner", "received", "status", "rows"):
+        files.add_column(column)
+    for record in store.list_files(limit=limit):
+        rows = sum(record.row_counts.values())
+        files.add_row(record.file_id[:12], record.name, record.kind, record.partner,
+                      f"{record.received_at:%Y-%m-%d %H:%M}", record.status.value, f"{rows:,}")
+    out.print(files)
+    runs = Table(title="Runs")
+    for column in ("run_id", "started", "status", "files", "seconds"):
+        runs.add_column(column)
+    for run_record in store.list_runs(limit=limit):
+        runs.add_row(run_record.run_id, f"{run_record.started_at:%Y-%m-%d %H:%M:%S}", run_record.status.value,
+                     str(len(run_record.file_ids)), f"{sum(run_record.step_seconds.values()):.1f}")
+    out.print(runs)
+
+
+def _print_file(store: object, file_id: str) -> None:
+    from claimlake.local.manifest_sqlite import SqliteManifestStore
+
+    assert isinstance(store, SqliteManifestStore)
+    matches = [r for r in store.list_files(limit=100_000) if r.file_id.startswith(file_id)]
+    if len(matches) != 1:
+        err.print(f"claimlake: {'no file' if not matches else 'several files'} with id {file_id}", markup=False,
+                  highlight=False)
+        raise typer.Exit(1)
+    record = matches[0]
+    out.print(f"[bold]{record.name}[/bold]  {record.file_id}  {record.kind}  from {record.partner}  "
+              f"{record.status.value}")
+    for reason in record.reasons:
+        out.print(f"  reason: {reason}", markup=False, highlight=False)
+    out.print(f"  archive: archive/{record.archive_key}", highlight=False)
+    for key in record.raw_keys:
+        out.print(f"  raw:     raw/{key}", highlight=False)
+    for key in record.ack_keys:
+        out.print(f"  ack:     lake/{key}", highlight=False)
+    for partition in record.gold_partitions:
+        out.print(f"  gold:    lake/{partition}", highlight=False)
+    out.print("  rows: " + ", ".join(f"{t} {n:,}" for t, n in sorted(record.row_counts.items())), highlight=False)
+    out.print(f"  run: {record.run_id}", highlight=False)
+
+
 schema_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Things derived from schemas/.")
 app.add_typer(schema_app, name="schema")
 

@@ -94,3 +94,29 @@ def test_sql_queries_the_gold_and_silver_tables_as_views(tmp_path: Path) -> None
     bad = subprocess.run([sys.executable, "-m", "claimlake.cli", "sql", "SELECT nope FROM fact_claim", "--root",
                           str(tmp_path)], capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and bad.stderr.startswith("claimlake:")
+
+
+def test_status_lists_files_and_shows_one_files_lineage(tmp_path: Path) -> None:
+    from claimlake.local.manifest_sqlite import SqliteManifestStore
+    from claimlake.manifest import FileRecord, FileStatus, RunRecord, RunStatus, utcnow
+
+    store = SqliteManifestStore(tmp_path / "manifest.db")
+    sha = "ab" * 32
+    store.start_run(RunRecord(run_id="run-1", started_at=utcnow()))
+    store.register(FileRecord(file_id=sha[:32], sha256=sha, name="claims.x12", kind="837p", partner="ACME",
+                              received_at=utcnow(), size_bytes=10, status=FileStatus.ARCHIVED,
+                              archive_key="x12/ACME/2026/01/02/f.837p"))
+    store.add_lineage(sha[:32], raw_keys=["raw/837p/claim/k.csv"], ack_keys=["acks/ACME/f.999"])
+    store.set_counts(sha[:32], {"claim": 3})
+    store.finish_run("run-1", RunStatus.SUCCEEDED, {"parse": 1.0}, file_ids=(sha[:32],))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "claimlake.cli", "status", *args, "--root", str(tmp_path)],
+                              capture_output=True, text=True, check=False, env={"COLUMNS": "200", "PATH": "/usr/bin"})
+
+    listing = cli()
+    assert listing.returncode == 0 and "claims.x12" in listing.stdout and "run-1" in listing.stdout
+    one = cli(sha[:8])
+    assert one.returncode == 0
+    assert "archive: archive/x12/ACME/2026/01/02/f.837p" in one.stdout and "raw:     raw/raw/837p/claim/k.csv" in one.stdout
+    assert cli("ffff").returncode == 1
