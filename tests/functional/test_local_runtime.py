@@ -118,5 +118,6 @@ def test_status_lists_files_and_shows_one_files_lineage(tmp_path: Path) -> None:
     assert listing.returncode == 0 and "claims.x12" in listing.stdout and "run-1" in listing.stdout
     one = cli(sha[:8])
     assert one.returncode == 0
-    assert "archive: archive/x12/ACME/2026/01/02/f.837p" in one.stdout and "raw:     raw/raw/837p/claim/k.csv" in one.stdout
+    assert "archive: archive/x12/ACME/2026/01/02/f.837p" in one.stdout
+    assert "raw:     raw/raw/837p/claim/k.csv" in one.stdout
     assert cli("ffff").returncode == 1
