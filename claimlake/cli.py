@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
 
 from claimlake.x12.findings import SetStatus
 from claimlake.x12.parser import FileResult
 
+T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="claimlake: X12 claims lakehouse.")
 out = Console()
 err = Console(stderr=True)
@@ -171,34 +174,55 @@ def demo(
     claims: Annotated[int, typer.Option("--claims", min=1)] = 50000,
     seed: Annotated[int, typer.Option("--seed")] = 42,
 ) -> None:
-    """Generate a linked synthetic dataset, parse it, reconcile it with what was generated, print a summary."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """Generate a linked synthetic dataset, run it through the whole local pipeline, reconcile, print a summary."""
     from claimlake.demo import run_demo
 
     root = root or _default_root()
-    with Progress(TextColumn("{task.description:>10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
-        tasks: dict[str, object] = {}
-
-        def advance(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done)  # type: ignore[arg-type]
-
-        report = run_demo(root, members=members, claims=claims, seed=seed, on_progress=advance)
+    report = _with_progress(lambda advance: run_demo(root, members=members, claims=claims, seed=seed,
+                                                     on_progress=advance), root)
     _print_demo(report)
     if not report.reconciled:
         raise typer.Exit(1)
 
 
+def _with_progress(work: Callable[[Callable[[str, int, int], None]], T], root: Path) -> T:
+    """Run a long job with a Rich progress bar per step; known environment problems become one-line errors."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from claimlake.spark import JavaMissingError
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with Progress(TextColumn("{task.description:>8}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=err) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(stage, total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            return work(advance)
+    except JavaMissingError as exc:
+        err.print(f"claimlake: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except PermissionError as exc:
+        err.print(f"claimlake: cannot write to {exc.filename or root}: permission denied", markup=False,
+                  highlight=False)
+        raise typer.Exit(2) from None
+
+
 def _print_demo(report: object) -> None:
-    from claimlake.demo import DemoReport
+    from claimlake.demo import EXAMPLE_QUERIES, DemoReport
+    from claimlake.local.query import run_sql
 
     assert isinstance(report, DemoReport)
-    statuses = Counter(r.status for r in report.results)
-    out.print(f"[bold]claimlake demo[/bold]: {len(report.results)} files generated into {report.input_dir}")
-    out.print("files: " + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())), highlight=False)
+    statuses = Counter(p.status for p in report.run.parsed)
+    out.print(f"[bold]claimlake demo[/bold]: {len(report.run.parsed)} files generated into {report.input_dir} and "
+              f"loaded into {report.root} (" + ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) + ")")
+    for layer in ("silver", "gold"):
+        counts = report.run.rows.get(layer, {})
+        out.print(f"{layer}: " + ", ".join(f"{t} {n:,}" for t, n in sorted(counts.items())), highlight=False)
     table = Table(title="Reconciliation: generated vs loaded")
     for column in ("measure", "generated", "loaded", ""):
         table.add_column(column)
@@ -206,8 +230,15 @@ def _print_demo(report: object) -> None:
         table.add_row(check.measure, check.expected, check.actual, "ok" if check.ok else "MISMATCH")
     out.print(table)
     out.print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items()), highlight=False)
-    out.print(f"raw tables: {report.raw_dir}/<table>.csv   acks: {report.raw_dir}/acks/", highlight=False)
-    out.print(f"try: claimlake validate {report.input_dir}/837p-1.x12 --no-deep", highlight=False)
+    for query in EXAMPLE_QUERIES:
+        columns, rows = run_sql(report.root, query)
+        result = Table(title=f'claimlake sql "{query}" --root {report.root}', title_justify="left")
+        for column in columns:
+            result.add_column(column)
+        for row in rows:
+            result.add_row(*("" if v is None else str(v) for v in row))
+        out.print(result)
+    out.print(f"lineage of one file: claimlake status --root {report.root}", highlight=False)
 
 
 @app.command()
@@ -217,10 +248,7 @@ def run(
     = None,
 ) -> None:
     """Take a folder of X12 files through ingest, parse, silver and gold on this machine."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from claimlake.local.runner import LocalRunner, input_files
-    from claimlake.spark import JavaMissingError
 
     if not input_dir.is_dir():
         err.print(f"claimlake: {input_dir}: not a folder", markup=False, highlight=False)
@@ -230,25 +258,7 @@ def run(
     if not files:
         err.print(f"claimlake: {input_dir}: no files to load", markup=False, highlight=False)
         raise typer.Exit(2)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        with Progress(TextColumn("{task.description:>8}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=err) as progress:
-            tasks: dict[str, object] = {}
-
-            def advance(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = progress.add_task(stage, total=total)
-                progress.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
-
-            report = LocalRunner(root, progress=advance).run(files)
-    except JavaMissingError as exc:
-        err.print(f"claimlake: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except PermissionError as exc:
-        err.print(f"claimlake: cannot write to {exc.filename or root}: permission denied", markup=False,
-                  highlight=False)
-        raise typer.Exit(2) from None
+    report = _with_progress(lambda advance: LocalRunner(root, progress=advance).run(files), root)
     _print_run(report)
 
 

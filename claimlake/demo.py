@@ -1,4 +1,4 @@
-"""The demo run: synthetic linked X12 in, raw tables and acks out, reconciled against what was generated."""
+"""The demo run: a linked synthetic dataset through the whole local pipeline, reconciled with what was generated."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from claimlake.x12.parser import FileResult
+from claimlake.local.runner import RunReport
+
+EXAMPLE_QUERIES = (
+    "SELECT claim_type, count(*) AS claims, sum(billed_amt) AS billed FROM fact_claim WHERE is_current "
+    "GROUP BY claim_type ORDER BY claim_type",
+    "SELECT group_code, reason_code, sum(denied_claim_count) AS denied_claims FROM mart_denials "
+    "GROUP BY ALL ORDER BY denied_claims DESC LIMIT 5",
+    "SELECT month, payer_id, sum(member_months) AS member_months, sum(paid_amt) AS paid, "
+    "round(sum(paid_amt) / sum(member_months), 2) AS pmpm FROM mart_pmpm GROUP BY ALL ORDER BY month, payer_id "
+    "LIMIT 6",
+)
 
 
 @dataclass
@@ -25,9 +35,9 @@ class Check:
 @dataclass
 class DemoReport:
     input_dir: Path
-    raw_dir: Path
+    root: Path
     manifest: dict
-    results: list[FileResult]
+    run: RunReport
     seconds: dict[str, float] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
 
@@ -36,30 +46,30 @@ class DemoReport:
         return all(c.ok for c in self.checks)
 
 
-def _column_sum(path: Path, column: str) -> Decimal:
-    import csv
-
-    with path.open(newline="", encoding="utf-8") as handle:
-        return sum((Decimal(r[column]) for r in csv.DictReader(handle) if r[column]), Decimal(0))
+def _total(manifest: dict, key: str) -> Decimal:
+    return sum((Decimal(manifest["kinds"][k][key]) for k in ("837p", "837i", "837d")), Decimal(0))
 
 
-def reconcile(manifest: dict, results: list[FileResult], raw_dir: Path) -> list[Check]:
-    """Compare what the generator says it wrote with what the parser loaded."""
+def reconcile(manifest: dict, root: Path, run: RunReport) -> list[Check]:
+    """What the generator says it wrote against what the lake now holds (raw counts, gold sums)."""
+    from claimlake.local.query import run_sql
+
+    def one(sql: str) -> object:
+        return run_sql(root, sql)[1][0][0]
+
+    loaded: dict[str, int] = {}
+    for parsed in run.parsed:
+        for table, n in parsed.tables.items():
+            loaded[table] = loaded.get(table, 0) + n
     kinds = manifest["kinds"]
-    rows: dict[str, int] = {}
-    for result in results:
-        for table, n in result.tables.items():
-            rows[table] = rows.get(table, 0) + n
-    billed = sum((Decimal(kinds[k]["total_charge_amt"]) for k in ("837p", "837i", "837d")), Decimal(0))
     pairs = [
-        ("claims", sum(kinds[k]["claims"] for k in ("837p", "837i", "837d")), rows.get("claim", 0)),
-        ("claim lines", sum(kinds[k]["lines"] for k in ("837p", "837i", "837d")), rows.get("claim_line", 0)),
-        ("billed amount", billed, _column_sum(raw_dir / "claim.csv", "total_charge_amt")),
-        ("claim payments", kinds["835"]["claim_payments"], rows.get("claim_payment", 0)),
-        ("paid amount (BPR02)", Decimal(kinds["835"]["total_paid_amt"]),
-         _column_sum(raw_dir / "remittance.csv", "total_paid_amt")),
-        ("members", kinds["834"]["members"], rows.get("member", 0)),
-        ("coverages", kinds["834"]["coverages"], rows.get("coverage", 0)),
+        ("claims parsed", sum(kinds[k]["claims"] for k in ("837p", "837i", "837d")), loaded.get("claim", 0)),
+        ("members parsed", kinds["834"]["members"], loaded.get("member", 0)),
+        ("claim payments parsed", kinds["835"]["claim_payments"], loaded.get("claim_payment", 0)),
+        ("billed, current claim versions (gold)", _total(manifest, "current_charge_amt"),
+         one("SELECT sum(billed_amt) FROM fact_claim WHERE is_current")),
+        ("paid, all payments (gold)", Decimal(kinds["835"]["claim_paid_amt"]),
+         one("SELECT sum(paid_amt) FROM fact_payment")),
     ]
     return [Check(name, str(expected), str(actual)) for name, expected, actual in pairs]
 
@@ -72,28 +82,20 @@ def run_demo(
     seed: int,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoReport:
-    """Generate, parse and reconcile under ``root/demo``."""
+    """Generate into ``root/demo-input``, run the pipeline into ``root``, reconcile."""
     from claimlake.generate import generate_dataset
-    from claimlake.x12.api import parse_files
+    from claimlake.local.runner import LocalRunner
 
     progress = on_progress or (lambda stage, done, total: None)
-    input_dir, raw_dir = root / "demo" / "input", root / "demo" / "raw"
-    seconds: dict[str, float] = {}
+    input_dir = root / "demo-input"
     start = time.perf_counter()
-    manifest = generate_dataset(input_dir, members=members, claims=claims, seed=seed,
-                                progress=lambda kind, done: progress("generate", done, claims))
-    seconds["generate"] = time.perf_counter() - start
-    files = sorted(input_dir.glob("*.x12"))
-    done = 0
+    def generating(kind: str, done: int) -> None:
+        if kind != "834":  # the 834 call reports members, not claims
+            progress("generate", done, claims)
 
-    def parsed(_: FileResult) -> None:
-        nonlocal done
-        done += 1
-        progress("parse", done, len(files))
-
-    start = time.perf_counter()
-    results = parse_files(files, raw_dir, on_file=parsed)
-    seconds["parse"] = time.perf_counter() - start
-    report = DemoReport(input_dir, raw_dir, manifest, results, seconds)
-    report.checks = reconcile(manifest, results, raw_dir)
+    manifest = generate_dataset(input_dir, members=members, claims=claims, seed=seed, progress=generating)
+    generated = time.perf_counter() - start
+    run = LocalRunner(root, progress=progress).run(sorted(input_dir.glob("*.x12")))  # manifest.json is not input
+    report = DemoReport(input_dir, root, manifest, run, {"generate": generated, **run.seconds})
+    report.checks = reconcile(manifest, root, run)
     return report

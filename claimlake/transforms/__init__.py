@@ -1,0 +1,1 @@
+"""Spark transforms DataFrame -> DataFrame: raw -> silver -> gold (no I/O inside)."""
