@@ -16,7 +16,7 @@ EXAMPLE_QUERIES = (
     "SELECT group_code, reason_code, sum(denied_claim_count) AS denied_claims FROM mart_denials "
     "GROUP BY ALL ORDER BY denied_claims DESC LIMIT 5",
     "SELECT month, payer_id, sum(member_months) AS member_months, sum(paid_amt) AS paid, "
-    "round(sum(paid_amt) / sum(member_months), 2) AS pmpm FROM mart_pmpm GROUP BY ALL ORDER BY month, payer_id "
+    "round(sum(paid_amt) / sum(member_months), 2) AS pmpm FROM mart_pmpm GROUP BY ALL ORDER BY month DESC, payer_id "
     "LIMIT 6",
 )
 
