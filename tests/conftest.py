@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from claimlake.x12.api import parse_bytes
+from claimlake.x12.parser import FileResult
+from claimlake.x12.registry import default_registry
+from claimlake.x12.sinks import MemorySink
+
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -35,3 +40,21 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/x12-corpus is not present")
     return CORPUS
+
+
+def pos(segments: list[str], prefix: str, nth: int = 1) -> str:
+    """File ordinal of the nth set segment starting with ``prefix`` (ISA = 1, GS = 2, ST = 3)."""
+    hits = [i for i, s in enumerate(segments) if s.startswith(prefix)]
+    return str(hits[nth - 1] + 3)
+
+
+def parse(data: bytes) -> tuple[FileResult, dict[str, list[dict[str, str]]]]:
+    """Parse in memory: the file result and the rows of every table."""
+    registry = default_registry()
+    sink = MemorySink(registry.headers)
+    result = parse_bytes(data, sink=sink, registry=registry)
+    return result, sink.rows
+
+
+def sort_rows(rows: list[dict[str, str]], *keys: str) -> list[dict[str, str]]:
+    return sorted(rows, key=lambda r: (int(r["segment_ordinal"]), *(r[k] for k in keys)))

@@ -252,9 +252,9 @@ class FileParser:
         if self._interchange is not None:
             self._interchange.findings.append(Finding(level=Level.INTERCHANGE, code=exc.ta1_code, message=message))
         else:
-            stub = InterchangeResult(control_number="", rejected=True)
-            stub.findings.append(Finding(level=Level.INTERCHANGE, code=exc.ta1_code, message=message))
-            self.result.interchanges.append(stub)
+            unreadable = InterchangeResult(control_number="", rejected=True)
+            unreadable.findings.append(Finding(level=Level.INTERCHANGE, code=exc.ta1_code, message=message))
+            self.result.interchanges.append(unreadable)
 
     def _end_of_file(self) -> None:
         if self._interchange is not None:

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
-from claimlake.x12.api import parse_bytes
 from claimlake.x12.findings import Level
-from claimlake.x12.parser import FileResult
-from claimlake.x12.registry import default_registry
-from claimlake.x12.sinks import MemorySink
-from tests.conftest import interchange, transaction_set
+from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X220A1"
 
@@ -85,20 +81,10 @@ def build_834(**kwargs: str) -> bytes:
                        gs_control="55")
 
 
-def pos(segments: list[str], prefix: str, nth: int = 1) -> str:
-    hits = [i for i, s in enumerate(segments) if s.startswith(prefix)]
-    return str(hits[nth - 1] + 3)
 
 
-def parse(data: bytes) -> tuple[FileResult, dict[str, list[dict[str, str]]]]:
-    registry = default_registry()
-    sink = MemorySink(registry.headers)
-    result = parse_bytes(data, sink=sink, registry=registry)
-    return result, sink.rows
 
 
-def sort_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    return sorted(rows, key=lambda r: int(r["segment_ordinal"]))
 
 
 SEGS = body_834()

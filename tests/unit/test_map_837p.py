@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import hashlib
 
-from claimlake.x12.api import parse_bytes
 from claimlake.x12.findings import Finding, Severity
 from claimlake.x12.parser import FileResult
-from claimlake.x12.registry import default_registry
-from claimlake.x12.sinks import MemorySink
-from tests.conftest import interchange, transaction_set
+from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X222A1"
 BILLING_NPI = "1234567893"
@@ -96,25 +93,14 @@ def build_837p(**kwargs: str) -> bytes:
                        gs_control="1")
 
 
-def pos(segments: list[str], prefix: str, nth: int = 1) -> str:
-    """File ordinal of the nth set segment starting with ``prefix`` (ISA = 1, GS = 2, ST = 3)."""
-    hits = [i for i, s in enumerate(segments) if s.startswith(prefix)]
-    return str(hits[nth - 1] + 3)
 
 
-def parse(data: bytes) -> tuple[FileResult, dict[str, list[dict[str, str]]]]:
-    registry = default_registry()
-    sink = MemorySink(registry.headers)
-    result = parse_bytes(data, sink=sink, registry=registry)
-    return result, sink.rows
 
 
 def findings(result: FileResult) -> list[Finding]:
     return list(result.all_findings())
 
 
-def sort_rows(rows: list[dict[str, str]], *keys: str) -> list[dict[str, str]]:
-    return sorted(rows, key=lambda r: (int(r["segment_ordinal"]), *(r[k] for k in keys)))
 
 
 SEGS = body_837p()
