@@ -13,11 +13,13 @@ from claimlake.transforms.typed import ERRORS, rejects_of
 
 
 def materialize(df: DataFrame) -> DataFrame:
-    """A small or narrow intermediate computed once, on first use, then read back (a lazy local checkpoint).
+    """A small or narrow intermediate (a decision, a lookup, facts read by several tables) computed here, once,
+    and read back from the executors' block store (a local checkpoint).
 
-    Later plans see a leaf instead of the whole lineage: planning stays fast and the sources are not scanned
-    again for every table that needs the intermediate. No job runs here."""
-    return df.localCheckpoint(eager=False)
+    Later plans see a leaf instead of the whole lineage, so planning stays fast and the sources are not scanned
+    again for every table that needs the intermediate. This runs a job: a lazy checkpoint would too (adaptive
+    execution runs its shuffles while planning) and its SQL metrics could be cleaned up before it ran."""
+    return df.localCheckpoint(eager=True)
 
 
 def duplicates(

@@ -77,7 +77,10 @@ def build_facts(silver: Mapping[str, DataFrame], dims: Mapping[str, DataFrame]) 
         "fact_payment": fact_payment,
         "fact_claim_line": materialize(conform(fact_line, "gold", "fact_claim_line")),
         "fact_adjustment": build_fact_adjustment(silver["claim_adjustment"], remittances),
-        "fact_eligibility": build_fact_eligibility(silver["coverage"], claims, dims["dim_member"]),
+        "fact_eligibility": materialize(conform(
+            build_fact_eligibility(silver["coverage"], claims, dims["dim_member"], dims["dim_payer"]),
+            "gold", "fact_eligibility",
+        )),
     }
 
 
@@ -97,7 +100,10 @@ def build_marts(facts: Mapping[str, DataFrame], dims: Mapping[str, DataFrame]) -
 
 
 def build_gold(silver: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
-    """Every gold table (schemas/gold), marts included, rebuilt from the whole silver history (idempotent)."""
+    """Every gold table (schemas/gold), marts included, rebuilt from the whole silver history (idempotent).
+
+    The SCD2 dimensions, the claim and payment facts, the payment links, eligibility and the lifecycle mart are
+    local checkpoints computed here (one job each): several other tables read them."""
     dims = build_dims(silver)
     facts = build_facts(silver, dims)
     tables = {**dims, **facts, **build_marts(facts, dims)}

@@ -30,20 +30,22 @@ def coverage_months(coverage: DataFrame, as_of: DataFrame) -> DataFrame:
     )
 
 
-def build_fact_eligibility(coverage: DataFrame, claims: DataFrame, dim_member: DataFrame) -> DataFrame:
+def build_fact_eligibility(coverage: DataFrame, claims: DataFrame, dim_member: DataFrame, dim_payer: DataFrame
+                           ) -> DataFrame:
+    """Member months. Aggregates are over bigint keys only (the payer id comes back from dim_payer), so Spark
+    aggregates by hash rather than by sorting every member month; when two plans of one kind touch a month
+    the smaller plan key is taken (deterministic)."""
     months = coverage_months(coverage, as_of_month(coverage, claims))
     category = coverage_category(F.col("insurance_line_code"))
     plan = plan_key(F.col("payer_id"), F.col("insurance_line_code"), F.col("plan_description"))
-
-    def first_plan(kind: str) -> F.Column:
-        return F.min_by(F.when(category == kind, plan), F.when(category == kind, F.col("insurance_line_code")))
-
+    payer = surrogate_key("payer_id")
     grouped = months.groupBy("member_id", "month").agg(
-        F.min_by("payer_id", F.struct((category != "medical").alias("m"), "payer_id")).alias("payer_id"),
-        first_plan("medical").alias("medical_plan_key"),
-        first_plan("dental").alias("dental_plan_key"),
+        F.coalesce(F.min(F.when(category == "medical", payer)), F.min(payer)).alias("payer_key"),
+        F.min(F.when(category == "medical", plan)).alias("medical_plan_key"),
+        F.min(F.when(category == "dental", plan)).alias("dental_plan_key"),
         *[F.max(category == kind).alias(f"has_{kind}") for kind in ("medical", "dental", "vision", "pharmacy")],
         F.count("*").cast("int").alias("coverage_count"),
     )
-    facts = version_at(grouped, dim_member, "member_id", F.col("month"), "member_key", "member_key")
-    return facts.withColumn("payer_key", surrogate_key("payer_id"))
+    payers = F.broadcast(dim_payer.select("payer_key", "payer_id"))
+    facts = grouped.join(payers, "payer_key", "left")
+    return version_at(facts, dim_member, "member_id", F.col("month"), "member_key", "member_key")

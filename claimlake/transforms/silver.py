@@ -65,9 +65,9 @@ def build_silver(raw: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
     """raw: every raw table as an all-string DataFrame (columns of schemas/raw, in order; a table may be empty).
     Returns every silver table (schemas/silver), "_rejects" included.
 
-    Small decisions (duplicates, dropped parents, conformance lookups, claim history links) are lazy local
-    checkpoints: computed once, while the plans are built when they need a shuffle. A big raw table is read
-    twice (its silver table and _rejects; claim and claim_payment: their silver table and narrow facts)."""
+    Small decisions (duplicates, dropped parents, conformance lookups, claim history links) are local
+    checkpoints computed while the plans are built (a few small jobs). A big raw table is read twice: for its
+    silver table and for _rejects (claim and claim_payment: for their silver table and their narrow facts)."""
     claims = build_claims(raw["claim"])
     remittances, members = type_remittances(raw["remittance"]), type_members(raw["member"])
     maps = build_maps(claims, remittances, members)
@@ -75,7 +75,8 @@ def build_silver(raw: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
     remits = build_remits(remittances, payments)
     out, rejects = build_835(dict(raw), payments, remits, maps)
     enrollment = build_834(raw["coverage"], members, maps)
-    links = history_links(conformed_claim_facts(claims), remits.kept_payment_facts(maps))
+    # 837 claims carry the conformed payer id as sent: the 837 payer id is the conformed form
+    links = history_links(claims.kept_facts, remits.kept_payment_facts(maps))
     claim_tables, claim_rejects = build_837(raw, claims, links, enrollment.member)
     out.update(claim_tables)
     envelopes = type_raw(raw["envelope"], "envelope", "envelope")
@@ -87,7 +88,3 @@ def build_silver(raw: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
     out["_rejects"] = union_all(all_rejects).withColumn("column_name", F.coalesce("column_name", F.lit("")))
     return {table: conform(df, "silver", table) for table, df in sorted(out.items())}
 
-
-def conformed_claim_facts(claims: Claims) -> DataFrame:
-    """837 claims carry the conformed payer id as sent (the 837 payer id is the conformed form)."""
-    return claims.kept_facts
