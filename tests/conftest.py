@@ -58,3 +58,17 @@ def parse(data: bytes) -> tuple[FileResult, dict[str, list[dict[str, str]]]]:
 
 def sort_rows(rows: list[dict[str, str]], *keys: str) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: (int(r["segment_ordinal"]), *(r[k] for k in keys)))
+
+
+def accepted_envelope(lineage: dict[str, str], segments: list[str], *, functional_id: str, set_id: str,
+                      version: str) -> dict[str, str]:
+    """The envelope row of one accepted set wrapped by `interchange()` (its ISA/GS values, ST third in the file)."""
+    return {
+        **lineage, "segment_ordinal": "3", "sender_qualifier": "ZZ", "sender_id": "SUBMITTER",
+        "receiver_qualifier": "ZZ", "receiver_id": "RECEIVER", "interchange_yymmdd": "240115",
+        "interchange_hhmm": "1230", "usage_indicator": "T", "functional_id_code": functional_id,
+        "application_sender_id": "SENDER", "application_receiver_id": "RECEIVER", "group_date": "20240115",
+        "group_time": "1230", "transaction_set_id": set_id, "implementation_version": version,
+        "segment_count": str(len(segments)), "declared_segment_count": str(len(segments)), "ack_status_code": "A",
+        "error_count": "0",
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from claimlake.x12.findings import Level
-from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
+from tests.conftest import accepted_envelope, interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X220A1"
 
@@ -79,12 +79,6 @@ def body_834(*, qty_et: str = "1", qty_dt: str = "2", qty_to: str = "3") -> list
 def build_834(**kwargs: str) -> bytes:
     return interchange(*body_834(**kwargs), functional_id="BE", version=VERSION, control="000000505",
                        gs_control="55")
-
-
-
-
-
-
 
 
 SEGS = body_834()
@@ -205,28 +199,7 @@ COVERAGE_3_HLT = {**COVERAGE_2_HLT, "segment_ordinal": pos(SEGS, "HD*", 5), "mem
 COVERAGE_3_DEN = {**COVERAGE_1_DEN, "segment_ordinal": pos(SEGS, "HD*", 6), "member_id": "999000003",
                   "member_ordinal": INS_3, "benefit_begin_date": "20240201"}
 
-ENVELOPE = {
-    **LINEAGE,
-    "segment_ordinal": "3",
-    "sender_qualifier": "ZZ",
-    "sender_id": "SUBMITTER",
-    "receiver_qualifier": "ZZ",
-    "receiver_id": "RECEIVER",
-    "interchange_yymmdd": "240115",
-    "interchange_hhmm": "1230",
-    "usage_indicator": "T",
-    "functional_id_code": "BE",
-    "application_sender_id": "SENDER",
-    "application_receiver_id": "RECEIVER",
-    "group_date": "20240115",
-    "group_time": "1230",
-    "transaction_set_id": "834",
-    "implementation_version": VERSION,
-    "segment_count": str(len(SEGS)),
-    "declared_segment_count": str(len(SEGS)),
-    "ack_status_code": "A",
-    "error_count": "0",
-}
+ENVELOPE = accepted_envelope(LINEAGE, SEGS, functional_id="BE", set_id="834", version=VERSION)
 
 
 def test_clean_834_is_accepted_without_findings() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from claimlake.x12.findings import Level, Severity
-from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
+from tests.conftest import accepted_envelope, interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X221A1"
 PAYEE_NPI = "1234567893"
@@ -82,12 +82,6 @@ def body_835(*, bpr02: str = "142.5", svc1_paid: str = "60", clp1_paid: str = "1
 def build_835(**kwargs: str) -> bytes:
     return interchange(*body_835(**kwargs), functional_id="HP", version=VERSION, control="000000404",
                        gs_control="44")
-
-
-
-
-
-
 
 
 SEGS = body_835()
@@ -317,28 +311,7 @@ PLB_L6 = {
 PLB_WO = {**PLB_L6, "reason_code": "WO", "reference_id": "PAYERICN0888", "adjustment_amt": "20",
           "adjustment_seq": "2"}
 
-ENVELOPE = {
-    **LINEAGE,
-    "segment_ordinal": ST,
-    "sender_qualifier": "ZZ",
-    "sender_id": "SUBMITTER",
-    "receiver_qualifier": "ZZ",
-    "receiver_id": "RECEIVER",
-    "interchange_yymmdd": "240115",
-    "interchange_hhmm": "1230",
-    "usage_indicator": "T",
-    "functional_id_code": "HP",
-    "application_sender_id": "SENDER",
-    "application_receiver_id": "RECEIVER",
-    "group_date": "20240115",
-    "group_time": "1230",
-    "transaction_set_id": "835",
-    "implementation_version": VERSION,
-    "segment_count": str(len(SEGS)),
-    "declared_segment_count": str(len(SEGS)),
-    "ack_status_code": "A",
-    "error_count": "0",
-}
+ENVELOPE = accepted_envelope(LINEAGE, SEGS, functional_id="HP", set_id="835", version=VERSION)
 
 
 def test_balanced_835_has_no_findings() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
+from tests.conftest import accepted_envelope, interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X224A2"
 BILLING_NPI = "1444444446"
@@ -62,12 +62,6 @@ def body_837d(*, total: str = "1550", billing_npi: str = BILLING_NPI) -> list[st
 def build_837d(**kwargs: str) -> bytes:
     return interchange(*body_837d(**kwargs), functional_id="HC", version=VERSION, control="000000303",
                        gs_control="33")
-
-
-
-
-
-
 
 
 SEGS = body_837d()
@@ -246,28 +240,7 @@ SUBSCRIBER = {
     "payer_responsibility_code": "P",
 }
 
-ENVELOPE = {
-    **LINEAGE,
-    "segment_ordinal": "3",
-    "sender_qualifier": "ZZ",
-    "sender_id": "SUBMITTER",
-    "receiver_qualifier": "ZZ",
-    "receiver_id": "RECEIVER",
-    "interchange_yymmdd": "240115",
-    "interchange_hhmm": "1230",
-    "usage_indicator": "T",
-    "functional_id_code": "HC",
-    "application_sender_id": "SENDER",
-    "application_receiver_id": "RECEIVER",
-    "group_date": "20240115",
-    "group_time": "1230",
-    "transaction_set_id": "837",
-    "implementation_version": VERSION,
-    "segment_count": str(len(SEGS)),
-    "declared_segment_count": str(len(SEGS)),
-    "ack_status_code": "A",
-    "error_count": "0",
-}
+ENVELOPE = accepted_envelope(LINEAGE, SEGS, functional_id="HC", set_id="837", version=VERSION)
 
 
 def test_clean_837d_is_accepted_without_findings() -> None:

@@ -10,7 +10,7 @@ import hashlib
 
 from claimlake.x12.findings import Finding, Severity
 from claimlake.x12.parser import FileResult
-from tests.conftest import interchange, parse, pos, sort_rows, transaction_set
+from tests.conftest import accepted_envelope, interchange, parse, pos, sort_rows, transaction_set
 
 VERSION = "005010X222A1"
 BILLING_NPI = "1234567893"
@@ -93,14 +93,8 @@ def build_837p(**kwargs: str) -> bytes:
                        gs_control="1")
 
 
-
-
-
-
 def findings(result: FileResult) -> list[Finding]:
     return list(result.all_findings())
-
-
 
 
 SEGS = body_837p()
@@ -410,28 +404,7 @@ PATIENT_2 = {
     "payer_responsibility_code": "P",
 }
 
-ENVELOPE = {
-    **LINEAGE,
-    "segment_ordinal": "3",
-    "sender_qualifier": "ZZ",
-    "sender_id": "SUBMITTER",
-    "receiver_qualifier": "ZZ",
-    "receiver_id": "RECEIVER",
-    "interchange_yymmdd": "240115",
-    "interchange_hhmm": "1230",
-    "usage_indicator": "T",
-    "functional_id_code": "HC",
-    "application_sender_id": "SENDER",
-    "application_receiver_id": "RECEIVER",
-    "group_date": "20240115",
-    "group_time": "1230",
-    "transaction_set_id": "837",
-    "implementation_version": VERSION,
-    "segment_count": str(len(SEGS)),
-    "declared_segment_count": str(len(SEGS)),
-    "ack_status_code": "A",
-    "error_count": "0",
-}
+ENVELOPE = accepted_envelope(LINEAGE, SEGS, functional_id="HC", set_id="837", version=VERSION)
 
 
 # ----- the clean file ------------------------------------------------------------------------------------
