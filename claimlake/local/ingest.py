@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from claimlake.csv_intake import CSV_KIND, intake_csv, looks_like_csv
 from claimlake.local.layout import ARCHIVE, LAKE, RAW, ack_key, archive_key, raw_key, safe_partner
 from claimlake.local.store import LocalObjectStore
 from claimlake.x12.findings import X12Error
@@ -45,7 +46,23 @@ class Parsed:
 
 
 def detect(path: Path) -> tuple[str, str, list[str]]:
-    """(kind, partner, ISA13s) from the first transaction set; ("unknown", "unknown", []) when not X12."""
+    """(kind, partner, ISA13s) from the first transaction set; ("csv", "unknown", []) for a raw-table CSV,
+    ("unknown", "unknown", []) when neither."""
+    kind, partner, controls = _detect_x12(path)
+    if kind == "unknown" and not controls and _looks_like_csv(path):
+        return CSV_KIND, partner, controls
+    return kind, partner, controls
+
+
+def _looks_like_csv(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return looks_like_csv(path.name, handle.read(1 << 16))
+    except OSError:
+        return False
+
+
+def _detect_x12(path: Path) -> tuple[str, str, list[str]]:
     partner, controls = "unknown", list[str]()
     try:
         with path.open("rb") as handle:
@@ -81,6 +98,8 @@ def parse_received(root: Path, item: Received) -> Parsed:
     from claimlake.x12.sinks import CsvDirectorySink
 
     store = LocalObjectStore(root)
+    if item.kind == CSV_KIND:
+        return _intake_received(store, item)
     registry = default_registry()
     with tempfile.TemporaryDirectory(prefix="claimlake-parse-") as tmp:
         work = Path(tmp)
@@ -103,3 +122,19 @@ def parse_received(root: Path, item: Received) -> Parsed:
                 ack_keys.append(key)
     return Parsed(item.file_id, str(item.path), result.status, dict(result.tables), raw_keys, ack_keys,
                   error_lines(result, limit=5))
+
+
+def _intake_received(store: LocalObjectStore, item: Received) -> Parsed:
+    """A raw-table CSV: checked against its schema, its good rows written as the table's raw CSV object."""
+    with tempfile.TemporaryDirectory(prefix="claimlake-csv-") as tmp:
+        target = Path(tmp) / "table.csv"
+        with store.path(ARCHIVE, item.archive_key).open("rb") as source, target.open("wb") as out:
+            result = intake_csv(source, out, name=item.path.name, file_id=item.file_id)
+        raw_keys = []
+        if result.status != "rejected":
+            key = raw_key(CSV_KIND, result.table, item.received, item.partner, item.file_id)
+            store.put_file(RAW, key, target)
+            raw_keys.append(key)
+    tables = {result.table: result.rows_written} if raw_keys else {}
+    return Parsed(item.file_id, str(item.path), result.status, tables, raw_keys, [],
+                  [f"{item.path}: {line}" for line in result.error_lines(limit=5)])
