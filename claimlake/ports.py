@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from contextlib import AbstractContextManager
+from typing import IO, BinaryIO, Protocol
 
 from claimlake.manifest import ManifestStore
 
@@ -15,6 +16,10 @@ class ObjectStore(Protocol):
     def get_bytes(self, bucket: str, key: str) -> bytes: ...
     def exists(self, bucket: str, key: str) -> bool: ...
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[str]: ...
+    def put_stream(self, bucket: str, key: str, stream: IO[bytes], size: int) -> None:
+        """Write an object from a binary stream of `size` bytes without holding it in memory."""
+    def open(self, bucket: str, key: str) -> AbstractContextManager[BinaryIO]:
+        """The object as a binary stream read as it is consumed (files of any size)."""
 
 
 __all__ = ["ManifestStore", "ObjectStore"]

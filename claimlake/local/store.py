@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, BinaryIO
 
 
 class LocalObjectStore:
@@ -29,14 +30,22 @@ class LocalObjectStore:
         os.replace(tmp, target)
 
     def put_file(self, bucket: str, key: str, source: Path) -> None:
+        with source.open("rb") as handle:
+            self.put_stream(bucket, key, handle, source.stat().st_size)
+
+    def put_stream(self, bucket: str, key: str, stream: IO[bytes], size: int) -> None:
+        """Copy a stream in blocks to a temporary file, then swap it in (atomic, like put_bytes)."""
         target = self.path(bucket, key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        os.close(fd)
-        with source.open("rb") as src, open(tmp, "wb") as dst:
-            while block := src.read(1 << 20):
+        with os.fdopen(fd, "wb") as dst:
+            while block := stream.read(1 << 20):
                 dst.write(block)
         os.replace(tmp, target)
+
+    def open(self, bucket: str, key: str) -> BinaryIO:
+        """The object's file, opened for reading (a file object is its own context manager)."""
+        return self.path(bucket, key).open("rb")
 
     def get_bytes(self, bucket: str, key: str) -> bytes:
         return self.path(bucket, key).read_bytes()
@@ -45,11 +54,10 @@ class LocalObjectStore:
         return self.path(bucket, key).is_file()
 
     def list_keys(self, bucket: str, prefix: str = "") -> Iterator[str]:
+        """Keys in byte order of their text, as S3 lists them (not path order: "a/b.txt" < "a/b/c")."""
         base = self.root / "buckets" / bucket
         if not base.is_dir():
             return
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith(".tmp-"):
-                key = path.relative_to(base).as_posix()
-                if key.startswith(prefix):
-                    yield key
+        keys = (path.relative_to(base).as_posix() for path in base.rglob("*")
+                if path.is_file() and not path.name.startswith(".tmp-"))
+        yield from sorted(key for key in keys if key.startswith(prefix))
