@@ -20,7 +20,7 @@ from typing import IO
 
 from claimlake.csv_intake import CSV_KIND, intake_csv, looks_like_csv
 from claimlake.local.layout import ARCHIVE, LAKE, RAW, ack_key, archive_key, raw_key, safe_partner
-from claimlake.manifest import FileRecord, FileStatus, ManifestStore
+from claimlake.manifest import TERMINAL, FileRecord, FileStatus, ManifestStore, RegisterOutcome
 from claimlake.ports import ObjectStore
 from claimlake.x12.findings import X12Error
 from claimlake.x12.parser import FILE_ID_LENGTH
@@ -207,8 +207,38 @@ def rejection_reasons(kind: str, errors: Sequence[str], path: str) -> list[str]:
 def record_parsed(manifest: ManifestStore, parsed: Parsed, *, kind: str, run_id: str | None = None) -> FileRecord:
     """Counts, lineage and the resulting status (parsed, or rejected with its reasons) of a parsed file."""
     manifest.set_counts(parsed.file_id, parsed.tables)
-    manifest.add_lineage(parsed.file_id, raw_keys=parsed.raw_keys, ack_keys=parsed.ack_keys)
+    record = manifest.add_lineage(parsed.file_id, raw_keys=parsed.raw_keys, ack_keys=parsed.ack_keys)
+    if record.status in TERMINAL:  # a retried parse of a file already settled: counts and lineage are all it adds
+        return record
     if parsed.status == "rejected":
         reasons = rejection_reasons(kind, parsed.errors, parsed.path)
         return manifest.set_status(parsed.file_id, FileStatus.REJECTED, reasons=reasons, run_id=run_id)
-    return manifest.set_status(parsed.file_id, FileStatus.PARSED, run_id=run_id)
+    findings = [line.removeprefix(f"{parsed.path}: ") for line in parsed.errors]  # accepted with errors: why
+    return manifest.set_status(parsed.file_id, FileStatus.PARSED, reasons=findings, run_id=run_id)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What registering a freshly archived file decided."""
+
+    outcome: RegisterOutcome
+    record: FileRecord
+
+    @property
+    def to_process(self) -> bool:
+        """Parse it? Not when the same bytes were already taken in, nor when it was rejected on arrival."""
+        return self.outcome is not RegisterOutcome.DUPLICATE_BYTES and self.record.status is not FileStatus.REJECTED
+
+
+def admit(manifest: ManifestStore, item: Received, *, uploader: str, received_at: datetime,
+          run_id: str | None = None) -> Admission:
+    """Register an archived file in the manifest. Same bytes again: a duplicate, nothing changes. A file that is
+    neither X12 nor a raw-table CSV is rejected at once (it stays in the archive)."""
+    outcome = manifest.register(file_record(item, uploader=uploader, received_at=received_at, run_id=run_id))
+    record = manifest.get(item.file_id)
+    if record is None:
+        raise RuntimeError(f"file {item.file_id} vanished from the manifest right after registering")
+    if outcome is not RegisterOutcome.DUPLICATE_BYTES and item.kind == UNKNOWN:
+        record = manifest.set_status(item.file_id, FileStatus.REJECTED, reasons=rejection_reasons(UNKNOWN, [], ""),
+                                     run_id=run_id)
+    return Admission(outcome, record)

@@ -1,7 +1,7 @@
 """Everything derived from a table schema: CSV header, Spark/Arrow/DuckDB types, Glue columns, Athena and Redshift DDL.
 
-Pure functions of a `TableSchema` (no I/O, no Spark session). pyspark is imported only by the Spark functions, so the
-rest works where only the core dependencies are installed (Lambda, CDK).
+Pure functions of a `TableSchema` (no I/O, no Spark session). pyspark and pyarrow are imported only by the Spark and
+Arrow functions, so the rest (DDL, Glue columns) loads in a slim Lambda package too.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from claimlake.contracts.schemas import Column, TableSchema
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql.types import DataType, StructType
 
 MAX_DECIMAL_PRECISION = 38  # the common ceiling of Spark, Arrow decimal128, Glue/Athena, Redshift and DuckDB
@@ -93,6 +92,8 @@ def raw_struct_type(schema: TableSchema) -> StructType:
 
 def arrow_type(type_text: str) -> pa.DataType:
     """The Arrow type of a schema type (timestamps: microseconds, UTC)."""
+    import pyarrow as pa
+
     parsed = parse_type(type_text)
     if parsed.kind == "decimal":
         return pa.decimal128(parsed.precision, parsed.scale)
@@ -105,6 +106,8 @@ def arrow_type(type_text: str) -> pa.DataType:
 
 def arrow_schema(schema: TableSchema) -> pa.Schema:
     """The table's Arrow schema: names, types and nullability in schema order."""
+    import pyarrow as pa
+
     return pa.schema([pa.field(col.name, arrow_type(col.type), nullable=col.nullable) for col in schema.columns])
 
 

@@ -272,3 +272,28 @@ ORDER BY duplicate_group_key, is_first DESC, submitted_date, claim_key""",
 def athena_named_queries(database: str = ATHENA_GOLD_DATABASE) -> dict[str, str]:
     """Analyst queries over the gold marts, by name (Athena SQL). None reads a PHI column: analysts run them."""
     return {name: sql.strip() + "\n" for name, sql in _athena_queries(_identifier(database)).items()}
+
+
+# --- a whole load ----------------------------------------------------------------------------------------------------
+
+
+def redshift_load_plan(lake_keys: Iterable[str], *, lake_bucket: str, tables: Sequence[str] | None = None,
+                       schema_name: str = REDSHIFT_GOLD_SCHEMA, iam_role: str = "default") -> list[list[str]]:
+    """The transactions that bring Redshift level with the gold objects listed, in order: the DDL, then for each table
+    one transaction per partition and one pruning the partitions that are gone (an unpartitioned table: one load).
+    A table without any object in the lake is left as it is (its gold step has not written yet)."""
+    gold = load_layer("gold")
+    keys = [key for key in lake_keys if key.endswith(".parquet")]
+    plan = [redshift_gold_ddl(schema_name=schema_name)]
+    for name in tables or list(gold):
+        schema = gold[name]
+        if not any(key.startswith(gold_prefix(schema)) for key in keys):
+            continue
+        if not schema.partition_by:
+            plan.append(redshift_load_sql(schema, lake_bucket=lake_bucket, schema_name=schema_name, iam_role=iam_role))
+            continue
+        present = partitions_in_keys(schema, keys)
+        plan += [redshift_load_sql(schema, lake_bucket=lake_bucket, partition=partition, schema_name=schema_name,
+                                   iam_role=iam_role) for partition in present]
+        plan.append([redshift_prune_sql(schema, present, schema_name=schema_name)])
+    return plan

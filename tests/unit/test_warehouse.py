@@ -22,6 +22,7 @@ from claimlake.contracts.warehouse import (
     partition_literal,
     partitions_in_keys,
     redshift_gold_ddl,
+    redshift_load_plan,
     redshift_load_sql,
     redshift_prune_sql,
     staging_table,
@@ -247,3 +248,22 @@ def test_named_queries_cover_the_analyst_questions() -> None:
     assert set(queries) == set(EXPECTED_TABLES)
     for sql in queries.values():
         assert {t.db for t in sqlglot.parse_one(sql, read="athena").find_all(exp.Table)} == {"analytics_db"}
+
+
+def test_the_load_plan_follows_the_lake_objects() -> None:
+    keys = [
+        "gold/dim_payer/part-00000.parquet",
+        "gold/fact_claim/service_month=2024-01-01/part-00000.parquet",
+        "gold/fact_claim/service_month=2024-02-01/part-00000.parquet",
+        "gold/fact_claim/service_month=2024-02-01/.part-00000.parquet.crc",
+        "silver/claim/part-00000.parquet",
+    ]
+    plan = redshift_load_plan(keys, lake_bucket=LAKE)
+    assert plan[0] == redshift_gold_ddl()
+    loads = [[_parse(sql) for sql in transaction] for transaction in plan[1:]]
+    copies = [next(s for s in t if isinstance(s, exp.Copy)).args["files"][0].name for t in loads if len(t) > 1]
+    assert copies == [f"s3://{LAKE}/gold/dim_payer/", f"s3://{LAKE}/gold/fact_claim/service_month=2024-01-01/",
+                      f"s3://{LAKE}/gold/fact_claim/service_month=2024-02-01/"]
+    (prune,) = loads[-1]
+    assert isinstance(prune, exp.Delete) and prune.this.name == "fact_claim"
+    assert redshift_load_plan(keys, lake_bucket=LAKE, tables=["dim_member"]) == [redshift_gold_ddl()]
